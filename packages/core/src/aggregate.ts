@@ -33,8 +33,7 @@ export interface Aggregate<
 // `any` because commands and events sit on both sides of `decide`/`evolve`, which makes aggregates invariant.
 export type AnyAggregate = Aggregate<any, any, any>;
 export type CommandOf<A extends AnyAggregate> = A extends Aggregate<infer C, any, any> ? MessageOf<C> : never;
-export type CommandInputOf<A extends AnyAggregate> =
-  A extends Aggregate<infer C, any, any> ? MessageInputOf<C> : never;
+export type CommandInputOf<A extends AnyAggregate> = A extends Aggregate<infer C, any, any> ? MessageInputOf<C> : never;
 export type EventOf<A extends AnyAggregate> = A extends Aggregate<any, infer E, any> ? MessageOf<E> : never;
 export type StateOf<A extends AnyAggregate> = A extends Aggregate<any, any, infer S> ? S : never;
 

@@ -86,7 +86,18 @@ export function createEventCodec<const Events extends SchemaMap>(
           schemaVersion: event.schemaVersion,
         });
       }
-      return { ...event, data: parsed.data, schemaVersion: target } as RecordedEventOf<Events>;
+      // An explicit literal: spreading a frozen envelope is several times slower on V8.
+      return {
+        id: event.id,
+        type: event.type,
+        schemaVersion: target,
+        streamId: event.streamId,
+        streamVersion: event.streamVersion,
+        position: event.position,
+        timestamp: event.timestamp,
+        data: parsed.data,
+        metadata: event.metadata,
+      } as RecordedEventOf<Events>;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppendSignal } from './append-signal.js';
+import { arrayAsyncIterable } from './array-async-iterable.js';
 import { createCatchUpSubscription } from './catch-up-subscription.js';
 import { DuplicateEventIdError } from './errors.js';
 import type { NewEvent, RecordedEvent } from './event.js';
@@ -15,7 +16,6 @@ import type {
 } from './event-store.js';
 import { assertExpectedVersion } from './expected-version.js';
 import { findEarlierAppend } from './idempotent-append.js';
-import { readStreamRange } from './stream-range.js';
 
 const defaultBatchSize = 512;
 
@@ -100,11 +100,20 @@ export function createInMemoryEventStore(): EventStore {
       return appendNow(streamId, events, options);
     },
 
-    async *readStream(streamId: string, options: ReadStreamOptions = {}) {
-      const stream = streams.get(streamId) ?? [];
-      for (const version of readStreamRange(stream.length, options)) {
-        yield stream[version - 1] as RecordedEvent;
-      }
+    readStream(streamId: string, options: ReadStreamOptions = {}) {
+      return arrayAsyncIterable(() => {
+        const stream = streams.get(streamId) ?? [];
+        const maxCount = options.maxCount ?? stream.length;
+        if (options.direction === 'backward') {
+          const highest = Math.min(options.from ?? stream.length, stream.length);
+          return stream
+            .slice(Math.max(options.to ?? 1, 1) - 1, Math.max(highest, 0))
+            .reverse()
+            .slice(0, maxCount);
+        }
+        const highest = Math.min(options.to ?? stream.length, stream.length);
+        return stream.slice(Math.max(options.from ?? 1, 1) - 1, Math.max(highest, 0)).slice(0, maxCount);
+      });
     },
 
     readAll,

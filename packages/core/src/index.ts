@@ -11,6 +11,7 @@ export {
 } from './aggregate.js';
 export { type LoadedAggregate, type LoadOptions, type LoadSources, loadAggregate } from './aggregate-loader.js';
 export { AppendSignal } from './append-signal.js';
+export { arrayAsyncIterable } from './array-async-iterable.js';
 export {
   type CatchUpSubscriptionSource,
   createCatchUpSubscription,

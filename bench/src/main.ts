@@ -1,0 +1,15 @@
+import { writeModelSuite } from './suites/write-model.js';
+
+const suites: Record<string, () => Promise<void>> = {
+  'write-model': writeModelSuite,
+};
+
+/** `npm run bench [-- suite...]`: runs the named suites, or all of them. */
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const unknown = wanted.filter((name) => !(name in suites));
+if (unknown.length > 0) {
+  console.error(`Unknown suite(s): ${unknown.join(', ')}. Known: ${Object.keys(suites).join(', ')}`);
+  process.exit(2);
+}
+console.log(`Ordo bench on Node ${process.version}, ${new Date().toISOString()}; figures are medians of 5 runs.`);
+for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) await suites[name]?.();
