@@ -20,11 +20,29 @@ export async function median(
   for (let i = 0; i < warmups; i += 1) await sample();
   const figures: number[] = [];
   for (let i = 0; i < runs; i += 1) figures.push(await sample());
-  figures.sort((a, b) => a - b);
-  const middle = Math.floor(figures.length / 2);
-  return figures.length % 2 === 1
-    ? (figures[middle] as number)
-    : ((figures[middle - 1] as number) + (figures[middle] as number)) / 2;
+  return middle(figures);
+}
+
+/** Like `median`, for samples with several figures: the median of each figure, taken separately. */
+export async function medians<Figures extends Record<string, number>>(
+  sample: () => Promise<Figures>,
+  { runs = 5, warmups = 1 }: { runs?: number; warmups?: number } = {},
+): Promise<Figures> {
+  for (let i = 0; i < warmups; i += 1) await sample();
+  const samples: Figures[] = [];
+  for (let i = 0; i < runs; i += 1) samples.push(await sample());
+  const keys = Object.keys(samples[0] ?? {}) as (keyof Figures & string)[];
+  const result: Record<string, number> = {};
+  for (const key of keys) result[key] = middle(samples.map((figures) => figures[key] as number));
+  return result as Figures;
+}
+
+function middle(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Milliseconds taken by `work`. */

@@ -1,7 +1,9 @@
+import { sqliteStoreSuite } from './suites/sqlite-store.js';
 import { writeModelSuite } from './suites/write-model.js';
 
 const suites: Record<string, () => Promise<void>> = {
   'write-model': writeModelSuite,
+  'sqlite-store': sqliteStoreSuite,
 };
 
 /** `npm run bench [-- suite...]`: runs the named suites, or all of them. */

@@ -1,0 +1,75 @@
+import { childMedians, type SampleOutcome } from '../child-samples.js';
+import type { BenchRow } from '../harness.js';
+import { printTable } from '../harness.js';
+
+const figure = (outcome: SampleOutcome, key: string) => ('figures' in outcome ? outcome.figures[key] : undefined);
+const failure = (outcome: SampleOutcome) => ('failed' in outcome ? `Emmett failed: ${outcome.failed}` : undefined);
+
+/** Issue #3 workloads: the embedded SQLite store against Emmett's SQLite store, each sample in a fresh process. */
+export async function sqliteStoreSuite(): Promise<void> {
+  const rows: BenchRow[] = [];
+  const both = async (workload: string, args: number[]) => {
+    const ordo = await childMedians(['sqlite', 'ordo', workload, ...args.map(String)]);
+    if ('failed' in ordo) throw new Error(`Ordo ${workload} failed: ${ordo.failed}`);
+    return { ordo, emmett: await childMedians(['sqlite', 'emmett', workload, ...args.map(String)]) };
+  };
+
+  const appends = await both('appendBatches', [500, 100]);
+  rows.push({
+    workload: 'append 100-event batches, one caller',
+    unit: 'events/s',
+    higherIsBetter: true,
+    target: '>= 100,000',
+    ordo: figure(appends.ordo, 'eventsPerSecond') ?? 0,
+    peer: figure(appends.emmett, 'eventsPerSecond'),
+    ...withNote(failure(appends.emmett)),
+  });
+
+  for (const callers of [1, 50]) {
+    const perCaller = Math.floor(5000 / callers);
+    const commands = await both('commands', [callers, perCaller]);
+    const plural = callers > 1 ? 's' : '';
+    rows.push({
+      workload: `single-event commands, ${callers} concurrent caller${plural}`,
+      unit: 'commands/s',
+      higherIsBetter: true,
+      ...(callers > 1 ? { target: '>= 20,000' } : {}),
+      ordo: figure(commands.ordo, 'opsPerSecond') ?? 0,
+      peer: figure(commands.emmett, 'opsPerSecond'),
+      ...withNote(failure(commands.emmett) ?? 'load + decide + append per command, each caller on its own account'),
+    });
+    rows.push({
+      workload: `single-event commands, ${callers} caller${plural}, p99 latency`,
+      unit: 'ms',
+      higherIsBetter: false,
+      ordo: figure(commands.ordo, 'p99') ?? 0,
+      peer: figure(commands.emmett, 'p99'),
+    });
+  }
+
+  const loads = await both('load', [1000, 300]);
+  rows.push({
+    workload: 'load a 1,000-event stream',
+    unit: 'ms p50',
+    higherIsBetter: false,
+    target: '<= 2',
+    ordo: figure(loads.ordo, 'plain') ?? 0,
+    peer: figure(loads.emmett, 'plain'),
+    ...withNote(failure(loads.emmett)),
+  });
+  rows.push({
+    workload: 'load a 1,000-event stream, snapshot every 100',
+    unit: 'ms p50',
+    higherIsBetter: false,
+    target: '<= 0.3',
+    ordo: figure(loads.ordo, 'snapshotted') ?? 0,
+    peer: figure(loads.emmett, 'plain'),
+    note: 'Emmett has no snapshots: its column is its plain load',
+  });
+
+  printTable('SQLite event store (one file, WAL); every sample in a fresh process, median of 3', rows);
+}
+
+function withNote(note: string | undefined): { note?: string } {
+  return note === undefined ? {} : { note };
+}
