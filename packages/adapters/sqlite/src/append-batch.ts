@@ -1,0 +1,100 @@
+import {
+  type AppendResult,
+  assertExpectedVersion,
+  DuplicateEventIdError,
+  type ExpectedVersion,
+  findEarlierAppend,
+  type NewEvent,
+  type RecordedEvent,
+} from '@ordo/core';
+import Database from 'better-sqlite3';
+import { type EventRow, eventColumns, type SerializedEvent, toRecordedEvent } from './event-row.js';
+
+export interface AppendRequest {
+  readonly streamId: string;
+  /** The writer's events, for the idempotent-retry check on their ids. */
+  readonly events: readonly NewEvent[];
+  readonly serialized: readonly SerializedEvent[];
+  readonly expectedVersion: ExpectedVersion;
+}
+
+/** Appends one batch inside the caller's write transaction; a typed error leaves nothing written. */
+export type AppendBatch = (request: AppendRequest) => AppendResult;
+
+/** Prepares the append statements once per store. */
+export function createAppendBatch(database: Database.Database): AppendBatch {
+  const streamHead = database
+    .prepare(
+      'SELECT stream_version, position FROM ordo_events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1',
+    )
+    .raw();
+  const globalHead = database.prepare('SELECT max(position) FROM ordo_events').pluck();
+  const locate = database.prepare('SELECT stream_id, stream_version FROM ordo_events WHERE event_id = ?').raw();
+  const readVersions = database
+    .prepare(
+      `SELECT ${eventColumns} FROM ordo_events WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version`,
+    )
+    .raw();
+  const insert = database.prepare(
+    `INSERT INTO ordo_events (position, stream_id, stream_version, event_id, type, schema_version, timestamp, data, metadata, command_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
+  return ({ streamId, events, serialized, expectedVersion }) => {
+    const head = streamHead.get(streamId) as [number, number] | undefined;
+    const actual = head?.[0] ?? 0;
+    const earlier = findEarlierAppend(streamId, events, expectedVersion, actual, (eventId) => {
+      const found = locate.get(eventId) as [string, number] | undefined;
+      return found === undefined ? undefined : { streamId: found[0], streamVersion: found[1] };
+    });
+    if (earlier !== undefined) {
+      const stored = (readVersions.all(streamId, earlier.fromVersion, earlier.toVersion) as EventRow[]).map((row) =>
+        toRecordedEvent(row),
+      );
+      return { streamVersion: earlier.toVersion, position: stored.at(-1)?.position ?? 0, events: stored };
+    }
+    assertExpectedVersion(streamId, expectedVersion, actual);
+    if (serialized.length === 0) return { streamVersion: actual, position: head?.[1] ?? 0, events: [] };
+
+    // Positions are taken under the write lock, so they are gap-free and in commit order.
+    let position = (globalHead.get() as number | null) ?? 0;
+    const timestamp = new Date().toISOString();
+    const recorded: RecordedEvent[] = new Array(serialized.length);
+    for (let index = 0; index < serialized.length; index += 1) {
+      const event = serialized[index] as SerializedEvent;
+      position += 1;
+      const streamVersion = actual + index + 1;
+      try {
+        insert.run(
+          position,
+          streamId,
+          streamVersion,
+          event.id,
+          event.type,
+          event.schemaVersion,
+          timestamp,
+          event.data,
+          event.metadata,
+          event.commandId,
+        );
+      } catch (error) {
+        if (error instanceof Database.SqliteError && /ordo_events\.event_id/.test(error.message)) {
+          throw new DuplicateEventIdError(event.id);
+        }
+        throw error;
+      }
+      recorded[index] = toRecordedEvent([
+        position,
+        streamId,
+        streamVersion,
+        event.id,
+        event.type,
+        event.schemaVersion,
+        timestamp,
+        event.data,
+        event.metadata,
+      ]);
+    }
+    return { streamVersion: actual + serialized.length, position, events: recorded };
+  };
+}
