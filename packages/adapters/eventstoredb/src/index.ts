@@ -1,1 +1,22 @@
-export {};
+export { isResubscribable, isStreamNotFound, toConcurrencyError } from './error-translation.js';
+export { EsdbAppendMismatchError, EsdbPositionError } from './errors.js';
+export type {
+  EsdbClient,
+  EsdbEventData,
+  EsdbExpectedRevision,
+  EsdbFilter,
+  EsdbPosition,
+  EsdbRecordedEvent,
+  EsdbResolvedEvent,
+  EsdbSubscription,
+} from './esdb-client.js';
+export { toServerFilter } from './esdb-filter.js';
+export { readPositionAfter, toOrdoPosition } from './esdb-position.js';
+export {
+  createEsdbSubscription,
+  type EsdbSubscriptionOptions,
+  type ResubscribeOptions,
+} from './esdb-subscription.js';
+export { ordoMetadataKey, toEventData, toRecordedEvent } from './event-mapping.js';
+export { createEsdbEventStore, type EsdbEventStore, type EsdbEventStoreOptions } from './event-store.js';
+export { revisionOfVersion, toExpectedRevision, versionOfRevision } from './expected-revision.js';

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { ConcurrencyError, type RecordedEvent } from '@ordo/core';
+import { eventStoreContract } from '@ordo/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEsdbEventStore } from './event-store.js';
+
+const url = process.env.ESDB_URL;
+if (url === undefined)
+  console.info('@ordo/eventstoredb integration tests skipped: set ESDB_URL (e.g. esdb://localhost:2113?tls=false)');
+
+const clients: EventStoreDBClient[] = [];
+const connect = () => {
+  const client = EventStoreDBClient.connectionString(url ?? '');
+  clients.push(client);
+  return client;
+};
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.dispose()));
+});
+
+describe.skipIf(url === undefined)('EsdbEventStore on a real EventStoreDB', () => {
+  // Every contract test uses its own random stream prefix, so it runs on a shared server.
+  // ESDB has no index of event ids across streams: the cross-stream duplicate check is waived.
+  // A checkpoint per considered event, so the contract's two filtered events report one.
+  eventStoreContract(
+    () => createEsdbEventStore({ client: connect(), checkpointEvery: 1 }),
+    'event store contract (EventStoreDB)',
+    { globalEventIds: false },
+  );
+
+  const prefix = () => `esdb-int-${randomUUID().replaceAll('-', '')}-`;
+
+  it('gives every event of one batch its own, strictly increasing position', async () => {
+    const store = createEsdbEventStore({ client: connect() });
+    const streamId = `${prefix()}batch`;
+    const start = await store.headPosition();
+    const { events } = await store.appendToStream(streamId, [
+      { type: 'A', data: {} },
+      { type: 'A', data: {} },
+      { type: 'A', data: {} },
+    ]);
+    const read: RecordedEvent[] = [];
+    for await (const event of store.readAll({ after: start, filter: { streamIdPrefixes: [streamId] } })) {
+      read.push(event);
+    }
+    expect(new Set(events.map((e) => e.position)).size).toBe(3);
+    expect(read.map((e) => e.position)).toEqual(events.map((e) => e.position));
+    // Resuming after the middle event of the batch delivers exactly the last one.
+    const rest: RecordedEvent[] = [];
+    for await (const event of store.readAll({
+      after: events[1]?.position ?? 0,
+      filter: { streamIdPrefixes: [streamId] },
+    })) {
+      rest.push(event);
+    }
+    expect(rest.map((e) => e.streamVersion)).toEqual([3]);
+  });
+
+  it('stores the native revision as version - 1, visible to plain ESDB clients', async () => {
+    const client = connect();
+    const store = createEsdbEventStore({ client });
+    const streamId = `${prefix()}rev`;
+    await store.appendToStream(streamId, [
+      { type: 'A', data: { n: 1 } },
+      { type: 'A', data: { n: 2 } },
+    ]);
+    const revisions: bigint[] = [];
+    for await (const resolved of client.readStream(streamId)) revisions.push(resolved.event?.revision ?? -1n);
+    expect(revisions).toEqual([0n, 1n]);
+    await expect(
+      store.appendToStream(streamId, [{ type: 'A', data: {} }], { expectedVersion: 1 }),
+    ).rejects.toMatchObject({
+      expected: 1,
+      actual: 2,
+    });
+  });
+
+  it('maps a conflict from another writer to ConcurrencyError carrying the actual version', async () => {
+    const client = connect();
+    const store = createEsdbEventStore({ client });
+    const streamId = `${prefix()}race`;
+    await store.appendToStream(streamId, [{ type: 'A', data: {} }]);
+    await client.appendToStream(streamId, {
+      id: randomUUID(),
+      contentType: 'application/json',
+      type: 'B',
+      data: {},
+      metadata: {},
+    });
+    const error = await store
+      .appendToStream(streamId, [{ type: 'A', data: {} }], { expectedVersion: 1 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConcurrencyError);
+    expect(error).toMatchObject({ actual: 2 });
+  });
+
+  it('follows live appends through a server-filtered $all subscription', async () => {
+    const store = createEsdbEventStore({ client: connect(), resubscribe: { initialDelayMs: 10, maxDelayMs: 50 } });
+    const p = prefix();
+    const start = await store.headPosition();
+    const subscription = store.subscribe({ after: start, filter: { streamIdPrefixes: [p] } });
+    const received: number[] = [];
+    const done = (async () => {
+      for await (const event of subscription) {
+        received.push((event.data as { n: number }).n);
+        if (received.length === 2) break;
+      }
+    })();
+    await store.appendToStream(`${p}a`, [{ type: 'A', data: { n: 1 } }]);
+    await store.appendToStream(`${p}a`, [{ type: 'A', data: { n: 2 } }]);
+    await done;
+    await subscription.close();
+    expect(received).toEqual([1, 2]);
+  });
+
+  it('does not detect an event id reused in another stream (known limitation: no global id index)', async () => {
+    const store = createEsdbEventStore({ client: connect() });
+    const id = randomUUID();
+    await store.appendToStream(`${prefix()}one`, [{ id, type: 'A', data: {} }]);
+    await expect(store.appendToStream(`${prefix()}two`, [{ id, type: 'A', data: {} }])).resolves.toMatchObject({
+      streamVersion: 1,
+    });
+  });
+
+  it('finds a command only within the documented lookback window', async () => {
+    const store = createEsdbEventStore({ client: connect(), lookbackWindow: 3 });
+    const streamId = `${prefix()}cmd`;
+    await store.appendToStream(streamId, [{ type: 'A', data: {}, metadata: { commandId: 'old' } }]);
+    await store.appendToStream(
+      streamId,
+      [1, 2, 3].map(() => ({ type: 'A', data: {}, metadata: { commandId: 'new' } })),
+    );
+    expect((await store.findCommand(streamId, 'new')).map((e) => e.streamVersion)).toEqual([2, 3, 4]);
+    expect(await store.findCommand(streamId, 'old')).toEqual([]);
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { EsdbPositionError } from './errors.js';
+import { readPositionAfter, toOrdoPosition } from './esdb-position.js';
+
+describe('toOrdoPosition', () => {
+  it('uses the commit position, which is distinct per event of a batch', () => {
+    // Two events of one batch as an older server reports them: shared prepare, own commit positions.
+    const first = toOrdoPosition({ commit: 1_000n, prepare: 1_000n });
+    const second = toOrdoPosition({ commit: 1_180n, prepare: 1_000n });
+    expect(second).toBeGreaterThan(first);
+  });
+
+  it('refuses positions beyond Number.MAX_SAFE_INTEGER and the "no position" marker', () => {
+    expect(() => toOrdoPosition({ commit: 2n ** 53n, prepare: 0n })).toThrow(EsdbPositionError);
+    expect(() => toOrdoPosition({ commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n })).toThrow(EsdbPositionError);
+    expect(toOrdoPosition({ commit: BigInt(Number.MAX_SAFE_INTEGER), prepare: 0n })).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe('readPositionAfter', () => {
+  it('starts at the beginning of $all for no position or 0', () => {
+    expect(readPositionAfter(undefined)).toBe('start');
+    expect(readPositionAfter(0)).toBe('start');
+  });
+
+  it('starts at the exact log position of the last processed event', () => {
+    expect(readPositionAfter(4_242)).toEqual({ commit: 4_242n, prepare: 4_242n });
+  });
+
+  it('rejects a position that is not a safe integer', () => {
+    expect(() => readPositionAfter(1.5)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,26 @@
+import { EsdbPositionError } from './errors.js';
+import type { EsdbPosition } from './esdb-client.js';
+
+/**
+ * Ordo's global position is the event's commit position. Since ESDB 20 every append is an implicit
+ * transaction whose events each carry their own log position, reported as the commit position, so
+ * it increases strictly per event. (Servers differ on the prepare position: some report the
+ * transaction's start, shared by a whole batch.) JS numbers hold positions up to 2^53 bytes of log.
+ */
+export function toOrdoPosition(position: EsdbPosition): number {
+  const value = Number(position.commit);
+  if (!Number.isSafeInteger(value) || value < 0) throw new EsdbPositionError(position.commit);
+  return value;
+}
+
+/**
+ * The `$all` position to start a read that must deliver everything after `after`. ESDB compares
+ * `(log position, log position)` of each event with it, so the event at `after` itself comes back
+ * too and callers drop it.
+ */
+export function readPositionAfter(after: number | undefined): 'start' | EsdbPosition {
+  if (after === undefined || after <= 0) return 'start';
+  if (!Number.isSafeInteger(after)) throw new RangeError(`Invalid position ${after}`);
+  const at = BigInt(after);
+  return { commit: at, prepare: at };
+}

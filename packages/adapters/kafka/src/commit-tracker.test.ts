@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { CommitTracker } from './commit-tracker.js';
+
+describe('CommitTracker', () => {
+  it('releases a wait once the runner committed the partition through its position', async () => {
+    const tracker = new CommitTracker();
+    const waiting = tracker.waitFor(2, 10);
+    tracker.commit(1, 50);
+    tracker.commit(2, 9);
+    let settled = false;
+    void waiting.then(() => {
+      settled = true;
+    });
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    tracker.commit(2, 12);
+    await expect(waiting).resolves.toBe('committed');
+  });
+
+  it('answers at once for a position already committed and never moves backwards', async () => {
+    const tracker = new CommitTracker();
+    tracker.commit(0, 20);
+    tracker.commit(0, 5);
+    expect(tracker.committedPosition(0)).toBe(20);
+    await expect(tracker.waitFor(0, 15)).resolves.toBe('committed');
+  });
+
+  it('revokes every pending wait on a rebalance and marks older deliveries stale', async () => {
+    const tracker = new CommitTracker();
+    const generation = tracker.generation;
+    const waits = [tracker.waitFor(0, 1), tracker.waitFor(3, 1)];
+    tracker.revokeAll();
+    await expect(Promise.all(waits)).resolves.toEqual(['revoked', 'revoked']);
+    expect(tracker.isCurrent(generation)).toBe(false);
+    expect(tracker.isCurrent(tracker.generation)).toBe(true);
+    tracker.commit(0, 1);
+    expect(tracker.committedPosition(0)).toBe(1);
+  });
+});

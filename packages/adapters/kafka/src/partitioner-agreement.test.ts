@@ -1,0 +1,41 @@
+import { partitionFor } from '@ordo/projections';
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+
+const metadata = (count: number): PartitionMetadata[] =>
+  Array.from({ length: count }, (_, partitionId) => ({
+    partitionErrorCode: 0,
+    partitionId,
+    leader: 1,
+    replicas: [1],
+    isr: [1],
+  }));
+
+describe('kafkajs DefaultPartitioner and @ordo/projections partitionFor', () => {
+  it('put every stream id on the same partition for any partition count', () => {
+    const partitioner = Partitioners.DefaultPartitioner();
+    const keys = [
+      ...Array.from({ length: 500 }, (_, i) => `account-${i}`),
+      'a',
+      '',
+      'äöü-ünïcödé-€',
+      '🙂-stream',
+      'x'.repeat(1000),
+    ];
+    for (const count of [1, 2, 3, 8, 12, 64]) {
+      for (const key of keys) {
+        const kafka = partitioner({ topic: 't', partitionMetadata: metadata(count), message: { key, value: null } });
+        expect(kafka, `${key} over ${count}`).toBe(partitionFor(key, count));
+      }
+    }
+  });
+
+  it('differs from the legacy partitioner, which the relay must not use', () => {
+    const legacy = Partitioners.LegacyPartitioner();
+    const mismatches = Array.from({ length: 200 }, (_, i) => `account-${i}`).filter(
+      (key) =>
+        legacy({ topic: 't', partitionMetadata: metadata(8), message: { key, value: null } }) !== partitionFor(key, 8),
+    );
+    expect(mismatches.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,64 @@
+import { type DocumentOperation, OperationCoalescer } from '@ordo/projections';
+import type { Document } from 'mongodb';
+import { deletedField, documentField, positionField } from './mongo-query.js';
+
+/** Only documents whose stored position is older (or absent) take the write. */
+const guard = (id: string, position: number) => ({
+  _id: id,
+  $or: [{ [positionField]: { $lt: position } }, { [positionField]: { $exists: false } }],
+});
+
+/** Folds operations on the same document into one (the runner already does; this keeps the store safe alone). */
+export function coalesceOperations(operations: readonly DocumentOperation[]): DocumentOperation[] {
+  const ids = new Set(operations.map((operation) => operation.id));
+  if (ids.size === operations.length) return [...operations];
+  const coalescer = new OperationCoalescer();
+  const ordered = [...operations].sort((a, b) => a.position - b.position);
+  for (const operation of ordered) coalescer.add(operation, operation.position);
+  return coalescer.drain();
+}
+
+/**
+ * One guarded bulk operation per document. Upserts and deletes replace the document (a delete
+ * leaves a tombstone) and may insert, so a guard miss on an existing newer document raises E11000,
+ * which callers treat as "already applied". Patches never insert and never touch tombstones; the
+ * patch is merged as a literal, so `$`-strings in user data are never read as field paths.
+ */
+export function toBulkOperations(operations: readonly DocumentOperation[]): Document[] {
+  return coalesceOperations(operations).map(toBulkOperation);
+}
+
+function toBulkOperation(operation: DocumentOperation): Document {
+  switch (operation.type) {
+    case 'upsert':
+      return {
+        replaceOne: {
+          filter: guard(operation.id, operation.position),
+          replacement: { [positionField]: operation.position, [documentField]: operation.document },
+          upsert: true,
+        },
+      };
+    case 'delete':
+      return {
+        replaceOne: {
+          filter: guard(operation.id, operation.position),
+          replacement: { [positionField]: operation.position, [deletedField]: true },
+          upsert: true,
+        },
+      };
+    case 'patch':
+      return {
+        updateOne: {
+          filter: { ...guard(operation.id, operation.position), [deletedField]: { $ne: true } },
+          update: [
+            {
+              $set: {
+                [positionField]: { $literal: operation.position },
+                [documentField]: { $mergeObjects: [`$${documentField}`, { $literal: operation.patch }] },
+              },
+            },
+          ],
+        },
+      };
+  }
+}
