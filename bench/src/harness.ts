@@ -75,8 +75,8 @@ export function advantage(row: BenchRow): number | undefined {
   return row.higherIsBetter ? row.ordo / row.peer : row.peer / row.ordo;
 }
 
-export function printTable(title: string, rows: readonly BenchRow[]): void {
-  const header = ['workload', 'unit', 'Ordo', 'Emmett', 'Ordo advantage', 'target'];
+export function printTable(title: string, rows: readonly BenchRow[], peerName = 'Emmett'): void {
+  const header = ['workload', 'unit', 'Ordo', peerName, 'Ordo / peer', 'target'];
   const lines = rows.map((row) => {
     const lead = advantage(row);
     return [

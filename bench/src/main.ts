@@ -1,9 +1,11 @@
+import { httpQuerySuite } from './suites/http-query.js';
 import { sqliteStoreSuite } from './suites/sqlite-store.js';
 import { writeModelSuite } from './suites/write-model.js';
 
 const suites: Record<string, () => Promise<void>> = {
   'write-model': writeModelSuite,
   'sqlite-store': sqliteStoreSuite,
+  'http-query': () => httpQuerySuite(),
 };
 
 /** `npm run bench [-- suite...]`: runs the named suites, or all of them. */

@@ -17,7 +17,10 @@ export interface AggregateConfig<Commands extends SchemaMap, Events extends Sche
   // NoInfer: the state type comes from `initialState` alone, so literals returned here stay narrow.
   readonly evolve: (state: NoInfer<State>, event: RecordedEventOf<Events>) => NoInfer<State>;
   /** Pure: returns the events a command produces, or throws a `DomainError` to reject it. */
-  readonly decide: (command: MessageOf<Commands>, state: NoInfer<State>) => MessageOf<Events> | readonly MessageOf<Events>[];
+  readonly decide: (
+    command: MessageOf<Commands>,
+    state: NoInfer<State>,
+  ) => MessageOf<Events> | readonly MessageOf<Events>[];
 }
 
 export interface Aggregate<

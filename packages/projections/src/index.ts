@@ -1,1 +1,81 @@
-export {};
+export type { CheckpointStore } from './checkpoint-store.js';
+export { OperationCoalescer } from './coalesce-operations.js';
+export {
+  type DeadLetter,
+  type DeadLetterQuery,
+  type DeadLetterStore,
+  type ParkedError,
+  toParkedError,
+} from './dead-letter-store.js';
+export {
+  CollectionNotFoundError,
+  InvalidProjectionError,
+  InvalidQueryError,
+  PartitionHaltedError,
+  UnknownProjectionError,
+} from './errors.js';
+export type { PartitionedEventSource, PartitionedFeed, SourceBatch, SourceRequest } from './event-source.js';
+export { defaultRetryOptions, type FailurePolicy, type RetryOptions } from './failure-policy.js';
+export { createInMemoryCheckpointStore } from './in-memory-checkpoint-store.js';
+export { createInMemoryDeadLetterStore } from './in-memory-dead-letter-store.js';
+export { createInMemoryReadStore } from './in-memory-read-store.js';
+export { createPartitioner, murmur2, partitionFor } from './partitioner.js';
+export {
+  type AnyProjection,
+  defineProjection,
+  type EvolveProjectionConfig,
+  fromEvents,
+  type HandlerResult,
+  type HandlersProjectionConfig,
+  type Projection,
+  type ProjectionApply,
+  type ProjectionHandlers,
+  type ProjectionSource,
+  type SourceEvent,
+} from './projection.js';
+export {
+  createProjectionRunner,
+  type ProjectionRunner,
+  type ProjectionRunnerOptions,
+  type RebuildOptions,
+} from './projection-runner.js';
+export type {
+  PartitionStatus,
+  ProjectionStatus,
+  RebuildProgress,
+  WaitForOptions,
+  WaitForResult,
+} from './projection-status.js';
+export {
+  type DeleteOperation,
+  type Document,
+  type DocumentOperation,
+  type PatchOperation,
+  patch,
+  type ReadModelOperation,
+  remove,
+  type UpsertOperation,
+  upsert,
+} from './read-model-operation.js';
+export {
+  type CursorPosition,
+  compareValues,
+  encodeCursor,
+  type FilterCondition,
+  type FilterValue,
+  type FindQuery,
+  type FindQueryInput,
+  fieldPathSchema,
+  fieldValue,
+  filterConditionSchema,
+  filterOperators,
+  findQuerySchema,
+  type IndexDefinitions,
+  type IndexType,
+  indexDefinitionsSchema,
+  indexTypeSchema,
+  parseFindQuery,
+  type SortSpec,
+} from './read-model-query.js';
+export type { CollectionOptions, FindPage, PartitionCommit, ReadStore, StoredDocument } from './read-store.js';
+export { createStoreEventSource, type StoreEventSourceOptions } from './store-event-source.js';

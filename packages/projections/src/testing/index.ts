@@ -1,1 +1,4 @@
-export {};
+export { checkpointStoreContract } from './checkpoint-store-contract.js';
+export { deadLetterStoreContract } from './dead-letter-store-contract.js';
+export { type ProjectionSpecThen, projectionSpec, type SpecEvent } from './projection-spec.js';
+export { readStoreContract } from './read-store-contract.js';

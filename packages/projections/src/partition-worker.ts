@@ -1,0 +1,329 @@
+import { backoffDelay, type RecordedEvent, sleep } from '@ordo/core';
+import { OperationCoalescer } from './coalesce-operations.js';
+import type { DeadLetter, DeadLetterStore } from './dead-letter-store.js';
+import { toParkedError } from './dead-letter-store.js';
+import { PartitionHaltedError } from './errors.js';
+import type { SourceBatch } from './event-source.js';
+import type { FailurePolicy, RetryOptions } from './failure-policy.js';
+import type { AnyProjection } from './projection.js';
+import type { Document, DocumentOperation, ReadModelOperation } from './read-model-operation.js';
+import type { PartitionCommit, ReadStore, StoredDocument } from './read-store.js';
+
+export interface PartitionWorkerOptions {
+  readonly projection: AnyProjection;
+  readonly collection: string;
+  readonly partition: number;
+  readonly store: ReadStore;
+  readonly deadLetters: DeadLetterStore;
+  readonly policy: FailurePolicy;
+  readonly retry: RetryOptions;
+  readonly signal: AbortSignal;
+  readonly checkpoint: number;
+  readonly parked: readonly DeadLetter[];
+  /** Empty batches persist their checkpoint only once it moved this far, to keep idle commits rare. */
+  readonly idleCommitDistance: number;
+  /** Called after every advance (commit or idle progress). */
+  readonly onAdvance: () => void;
+}
+
+interface Applied {
+  readonly operations: DocumentOperation[];
+  readonly parked: DeadLetter[];
+  /** Events consumed before a stop (retry mode), or all of them. */
+  readonly consumed: number;
+}
+
+type Attempt<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: unknown; readonly attempts: number };
+
+/** Applies one partition's batches strictly in order: handlers, coalescing, parking, commit. */
+export class PartitionWorker {
+  checkpoint: number;
+  reached: number;
+  state: 'running' | 'caught-up' | 'halted' | 'stopped' = 'running';
+  error: string | undefined;
+  readonly #parkedKeys = new Map<string, number>();
+  #chain: Promise<unknown> = Promise.resolve();
+  readonly #options: PartitionWorkerOptions;
+
+  constructor(options: PartitionWorkerOptions) {
+    this.#options = options;
+    this.checkpoint = options.checkpoint;
+    this.reached = options.checkpoint;
+    for (const entry of options.parked) this.#countParked(entry.partitionKey, 1);
+  }
+
+  get parked(): number {
+    let total = 0;
+    for (const count of this.#parkedKeys.values()) total += count;
+    return total;
+  }
+
+  /** Runs `task` after everything queued before it, so batches and parked retries never interleave. */
+  serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(task);
+    this.#chain = run.catch(() => {});
+    return run;
+  }
+
+  async process(batch: SourceBatch): Promise<void> {
+    if (this.state === 'halted') return;
+    const { collection, partition } = this.#options;
+    const events = batch.events.filter((event) => event.position > this.checkpoint);
+    const last = Math.max(batch.scannedTo, events.at(-1)?.position ?? 0);
+    if (events.length === 0) {
+      if (last - this.checkpoint >= this.#options.idleCommitDistance) {
+        await this.#commit({ collection, partition, operations: [], checkpoint: last });
+        this.checkpoint = last;
+      }
+      this.#advance(last);
+      return;
+    }
+    const applied = await this.#apply(events, 'policy');
+    if (applied.parked.length > 0) {
+      // Parked before the checkpoint passes them, so a crash in between re-parks instead of losing them.
+      await this.#options.deadLetters.park(applied.parked);
+      for (const entry of applied.parked) this.#countParked(entry.partitionKey, 1);
+    }
+    await this.#commit({ collection, partition, operations: applied.operations, checkpoint: last });
+    this.checkpoint = last;
+    this.#advance(last);
+  }
+
+  /** Re-applies parked events in order, key by key; a key stops at its first event that fails again. */
+  async retryParked(partitionKey?: string): Promise<{ applied: number; stillParked: number }> {
+    const { collection, partition, deadLetters } = this.#options;
+    const entries = await deadLetters.list(collection, {
+      partition,
+      ...(partitionKey === undefined ? {} : { partitionKey }),
+    });
+    const byKey = new Map<string, DeadLetter[]>();
+    for (const entry of entries) byKey.set(entry.partitionKey, [...(byKey.get(entry.partitionKey) ?? []), entry]);
+    let applied = 0;
+    for (const [key, group] of byKey) {
+      const result = await this.#apply(
+        group.map((entry) => entry.event),
+        'stop',
+      );
+      await this.#commit({ collection, partition, operations: result.operations });
+      const done = group.slice(0, result.consumed).map((entry) => entry.position);
+      if (result.parked.length > 0) await deadLetters.park(result.parked);
+      await deadLetters.remove(collection, done);
+      this.#countParked(key, -done.length);
+      applied += done.length;
+    }
+    return { applied, stillParked: this.parked };
+  }
+
+  /** Drops one parked event; its key flows again once nothing of it is parked. */
+  async skipParked(entry: DeadLetter): Promise<void> {
+    await this.#options.deadLetters.remove(this.#options.collection, [entry.position]);
+    this.#countParked(entry.partitionKey, -1);
+  }
+
+  /** A store failure (busy, connection lost) is retried like a handler failure before the partition halts. */
+  async #commit(batch: PartitionCommit): Promise<void> {
+    try {
+      await this.#options.store.commit(batch);
+    } catch (error) {
+      const retried = await this.#retry(() => this.#options.store.commit(batch), error);
+      if (!retried.ok) throw retried.error;
+    }
+  }
+
+  halt(error: unknown): void {
+    this.state = 'halted';
+    this.error = error instanceof Error ? error.message : String(error);
+    this.#options.onAdvance();
+  }
+
+  #advance(position: number): void {
+    if (position > this.reached) this.reached = position;
+    this.#options.onAdvance();
+  }
+
+  #countParked(key: string, delta: number): void {
+    const count = (this.#parkedKeys.get(key) ?? 0) + delta;
+    if (count > 0) this.#parkedKeys.set(key, count);
+    else this.#parkedKeys.delete(key);
+  }
+
+  async #apply(events: readonly RecordedEvent[], onFailure: 'policy' | 'stop'): Promise<Applied> {
+    return this.#options.projection.apply.kind === 'handlers'
+      ? this.#applyHandlers(events, onFailure)
+      : this.#applyEvolve(events, onFailure);
+  }
+
+  async #applyHandlers(events: readonly RecordedEvent[], onFailure: 'policy' | 'stop'): Promise<Applied> {
+    const { projection } = this.#options;
+    const apply = projection.apply as Extract<AnyProjection['apply'], { kind: 'handlers' }>;
+    const coalescer = new OperationCoalescer();
+    const parked: DeadLetter[] = [];
+    const held = this.#heldKeys(onFailure);
+    const run = (event: RecordedEvent): readonly ReadModelOperation[] => {
+      const decoded = projection.decode(event);
+      return decoded === undefined ? [] : apply.handle(decoded);
+    };
+    for (let index = 0; index < events.length; index += 1) {
+      const event = events[index] as RecordedEvent;
+      if (held.size > 0 && this.#holdBehind(event, held, parked)) continue;
+      let operations: readonly ReadModelOperation[];
+      try {
+        operations = run(event);
+      } catch (error) {
+        const retried = await this.#retry(() => run(event), error);
+        if (!retried.ok) {
+          parked.push(this.#letter(event, retried.error, retried.attempts));
+          if (onFailure === 'stop') return { operations: coalescer.drain(), parked, consumed: index };
+          this.#onFailure(event, retried.error, held);
+          continue;
+        }
+        operations = retried.value;
+      }
+      for (const operation of operations) coalescer.add(operation, event.position);
+    }
+    return { operations: coalescer.drain(), parked, consumed: events.length };
+  }
+
+  async #applyEvolve(events: readonly RecordedEvent[], onFailure: 'policy' | 'stop'): Promise<Applied> {
+    const { projection, store, collection } = this.#options;
+    const apply = projection.apply as Extract<AnyProjection['apply'], { kind: 'evolve' }>;
+    // First pass decodes once and collects ids, so the batch's documents load in one read.
+    const decoded: (RecordedEvent | undefined)[] = new Array(events.length);
+    const ids: (string | undefined)[] = new Array(events.length);
+    const failed = new Set<number>();
+    const wanted = new Set<string>();
+    for (let index = 0; index < events.length; index += 1) {
+      try {
+        const event = projection.decode(events[index] as RecordedEvent);
+        const id = event === undefined ? undefined : apply.documentId(event);
+        decoded[index] = event;
+        ids[index] = id;
+        if (id !== undefined) wanted.add(id);
+      } catch {
+        failed.add(index);
+      }
+    }
+    const loaded = await store.getMany(collection, [...wanted]);
+    const working = new Map<string, WorkingDocument>();
+    const stateOf = (id: string, stored: StoredDocument | undefined): WorkingDocument => {
+      let state = working.get(id);
+      if (state === undefined) {
+        state = { doc: stored?.document ?? null, position: stored?.position ?? 0, stored: stored?.position };
+        working.set(id, state);
+      }
+      return state;
+    };
+    const evolveOne = (event: RecordedEvent, decodedEvent: RecordedEvent, state: WorkingDocument) => {
+      // A store without transactions may already hold this event's effect.
+      if (state.position >= event.position) return;
+      state.doc = apply.evolve(state.doc, decodedEvent);
+      state.position = event.position;
+    };
+    const parked: DeadLetter[] = [];
+    const held = this.#heldKeys(onFailure);
+    for (let index = 0; index < events.length; index += 1) {
+      const event = events[index] as RecordedEvent;
+      if (held.size > 0 && this.#holdBehind(event, held, parked)) continue;
+      const id = ids[index];
+      const decodedEvent = decoded[index];
+      if (!failed.has(index)) {
+        if (id === undefined || decodedEvent === undefined) continue;
+        try {
+          evolveOne(event, decodedEvent, stateOf(id, loaded.get(id)));
+          continue;
+        } catch {
+          // Falls through to the retrying path.
+        }
+      }
+      const outcome = await this.#attempt(async () => {
+        const again = projection.decode(event);
+        const againId = again === undefined ? undefined : apply.documentId(again);
+        if (again === undefined || againId === undefined) return;
+        const stored = working.has(againId) ? undefined : (await store.getMany(collection, [againId])).get(againId);
+        evolveOne(event, again, stateOf(againId, stored));
+      });
+      if (!outcome.ok) {
+        parked.push(this.#letter(event, outcome.error, outcome.attempts));
+        if (onFailure === 'stop') return { operations: toOperations(working), parked, consumed: index };
+        this.#onFailure(event, outcome.error, held);
+      }
+    }
+    return { operations: toOperations(working), parked, consumed: events.length };
+  }
+
+  /** Keys whose events wait behind a parked one: under 'park-key', those parked so far plus this batch's. */
+  #heldKeys(onFailure: 'policy' | 'stop'): Set<string> {
+    return onFailure === 'policy' && this.#options.policy === 'park-key'
+      ? new Set(this.#parkedKeys.keys())
+      : new Set<string>();
+  }
+
+  #holdBehind(event: RecordedEvent, held: ReadonlySet<string>, parked: DeadLetter[]): boolean {
+    const key = this.#options.projection.partitionKey(event);
+    if (!held.has(key)) return false;
+    parked.push(this.#letter(event, new Error('Held behind an earlier parked event of the same key'), 0));
+    return true;
+  }
+
+  #onFailure(event: RecordedEvent, error: unknown, held: Set<string>): void {
+    const { policy, collection, partition, projection } = this.#options;
+    if (policy === 'halt') throw new PartitionHaltedError(collection, partition, event.position, error);
+    if (policy === 'park-key') held.add(projection.partitionKey(event));
+  }
+
+  async #attempt(step: () => Promise<void>): Promise<Attempt<void>> {
+    try {
+      await step();
+      return { ok: true, value: undefined };
+    } catch (error) {
+      return this.#retry(step, error);
+    }
+  }
+
+  async #retry<T>(run: () => T | Promise<T>, firstError: unknown): Promise<Attempt<T>> {
+    const { retry, signal } = this.#options;
+    let error = firstError;
+    for (let attempt = 1; attempt < retry.maxAttempts && !signal.aborted; attempt += 1) {
+      await sleep(backoffDelay(attempt - 1, retry), signal);
+      try {
+        return { ok: true, value: await run() };
+      } catch (next) {
+        error = next;
+      }
+    }
+    return { ok: false, error, attempts: retry.maxAttempts };
+  }
+
+  #letter(event: RecordedEvent, error: unknown, attempts: number): DeadLetter {
+    const { collection, partition, projection } = this.#options;
+    return {
+      collection,
+      partition,
+      partitionKey: projection.partitionKey(event),
+      position: event.position,
+      event,
+      error: toParkedError(error),
+      attempts,
+      parkedAt: new Date().toISOString(),
+    };
+  }
+}
+
+interface WorkingDocument {
+  doc: Document | null;
+  position: number;
+  /** The stored document's position when loaded; `undefined` if it did not exist. */
+  readonly stored: number | undefined;
+}
+
+function toOperations(working: ReadonlyMap<string, WorkingDocument>): DocumentOperation[] {
+  const operations: DocumentOperation[] = [];
+  for (const [id, state] of working) {
+    if (state.position === (state.stored ?? 0)) continue;
+    if (state.doc !== null) operations.push({ type: 'upsert', id, document: state.doc, position: state.position });
+    else if (state.stored !== undefined) operations.push({ type: 'delete', id, position: state.position });
+  }
+  return operations;
+}
