@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type BankingProcess,
+  getJson,
+  killHard,
+  postCommand,
+  startBankingProcess,
+} from './test-support/banking-process.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ordo-banking-e2e-'));
+const running: BankingProcess[] = [];
+afterAll(async () => {
+  await Promise.all(running.map(killHard));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function start(dir = dataDir): Promise<BankingProcess> {
+  const banking = await startBankingProcess(dir);
+  running.push(banking);
+  return banking;
+}
+
+describe('banking example over HTTP (a real process on a free port)', () => {
+  it('seeds the demo on first start and answers queries', async () => {
+    const { url } = await start();
+    const alice = await getJson(url, '/accounts/alice');
+    expect(alice.status).toBe(200);
+    expect(alice.body).toMatchObject({ owner: 'Alice Martin', currency: 'EUR', balance: 1_174_50, status: 'open' });
+  });
+
+  it('answers commands with version, position and ETag, and rejections with problem+json', async () => {
+    const { url } = await start();
+    const opened = await postCommand(url, '/accounts/dora/commands/open-account', { owner: 'Dora', currency: 'EUR' });
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get('etag')).toBe('"1"');
+    const position = Number(opened.headers.get('ordo-position'));
+    expect(position).toBeGreaterThan(0);
+
+    const afterWrite = await getJson(url, '/accounts/dora', { 'ordo-after-position': String(position) });
+    expect(afterWrite.body).toMatchObject({ owner: 'Dora', balance: 0, version: 1 });
+
+    const invalid = await postCommand(url, '/accounts/dora/commands/deposit', { amount: -1, currency: 'EUR' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('content-type')).toContain('application/problem+json');
+    expect(invalid.body).toMatchObject({ code: 'INVALID_COMMAND' });
+
+    const overdrawn = await postCommand(url, '/accounts/dora/commands/withdraw', { amount: 1, currency: 'EUR' });
+    expect(overdrawn).toMatchObject({ status: 422, body: { code: 'INSUFFICIENT_FUNDS' } });
+    const wrongCurrency = await postCommand(url, '/accounts/dora/commands/deposit', { amount: 1, currency: 'USD' });
+    expect(wrongCurrency).toMatchObject({ status: 422, body: { code: 'CURRENCY_MISMATCH' } });
+
+    const stale = await postCommand(
+      url,
+      '/accounts/dora/commands/deposit',
+      { amount: 5, currency: 'EUR' },
+      { 'if-match': '"7"' },
+    );
+    expect(stale.status).toBe(412);
+    const current = await postCommand(
+      url,
+      '/accounts/dora/commands/deposit',
+      { amount: 5, currency: 'EUR' },
+      { 'if-match': '"1"' },
+    );
+    expect(current.status).toBe(200);
+    expect(current.headers.get('etag')).toBe('"2"');
+  });
+
+  it('stops cleanly on SIGINT and keeps its data for the next start', async () => {
+    const first = await start();
+    await postCommand(first.url, '/accounts/erin/commands/open-account', { owner: 'Erin', currency: 'EUR' });
+    first.child.kill('SIGINT');
+    const code = await new Promise((resolve) => first.child.once('exit', (exitCode) => resolve(exitCode)));
+    expect(code).toBe(0);
+    const second = await start();
+    expect((await getJson(second.url, '/accounts/erin')).body).toMatchObject({ owner: 'Erin' });
+    expect(second.output()).not.toContain('demo accounts created');
+  });
+
+  it('loses no acknowledged command when killed with SIGKILL during a burst', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ordo-banking-kill-'));
+    try {
+      const first = await start(dir);
+      const ids = Array.from({ length: 8 }, (_, i) => `k${i}`);
+      for (const id of ids)
+        await postCommand(first.url, `/accounts/${id}/commands/open-account`, {
+          owner: id,
+          currency: 'EUR',
+          overdraftLimit: 1_000_000,
+        });
+
+      const acknowledged: {
+        id: string;
+        kind: 'deposit' | 'withdraw';
+        amount: number;
+        position: number;
+        version: number;
+      }[] = [];
+      let killed = false;
+      // 20 concurrent clients; the server is killed mid-burst, once 80 commands were acknowledged.
+      const burst = Array.from({ length: 20 }, async (_, worker) => {
+        for (let i = 0; !killed; i += 1) {
+          const id = ids[(worker + i) % ids.length] as string;
+          const kind = (worker + i) % 3 === 0 ? 'withdraw' : 'deposit';
+          const amount = ((worker * 31 + i) % 17) + 1;
+          try {
+            const result = await postCommand(first.url, `/accounts/${id}/commands/${kind}`, {
+              amount,
+              currency: 'EUR',
+            });
+            if (result.status === 200) {
+              acknowledged.push({
+                id,
+                kind,
+                amount,
+                position: result.body.position as number,
+                version: result.body.streamVersion as number,
+              });
+            }
+          } catch {
+            return; // The connection died with the process: not acknowledged, so either outcome is allowed.
+          }
+          if (acknowledged.length >= 80 && !killed) {
+            killed = true;
+            await killHard(first);
+          }
+        }
+      });
+      await Promise.all(burst);
+      await killHard(first);
+      expect(killed).toBe(true);
+      expect(acknowledged.length).toBeGreaterThanOrEqual(80);
+
+      const second = await start(dir);
+      const lastPosition = Math.max(...acknowledged.map((a) => a.position));
+      for (const ack of acknowledged) {
+        const movement = await getJson(second.url, `/transactions/account-${ack.id}:${ack.version}`, {
+          'ordo-after-position': String(lastPosition),
+        });
+        expect(movement.status).toBe(200);
+        expect(movement.body).toMatchObject({
+          kind: ack.kind === 'deposit' ? 'deposit' : 'withdrawal',
+          amount: ack.amount,
+        });
+      }
+
+      let balances = 0;
+      let netMovements = 0;
+      for (const id of ids) {
+        const summary = await getJson(second.url, `/accounts/${id}`, { 'ordo-after-position': String(lastPosition) });
+        balances += summary.body.balance as number;
+        let cursor: string | undefined;
+        do {
+          const page = await getJson(
+            second.url,
+            `/transactions?filter[accountId]=${id}&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+          );
+          for (const item of page.body.items as { document: { kind: string; amount: number } }[]) {
+            netMovements += item.document.kind === 'deposit' ? item.document.amount : -item.document.amount;
+          }
+          cursor = page.body.nextCursor as string | undefined;
+        } while (cursor !== undefined);
+      }
+      expect(balances).toBe(netMovements);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
