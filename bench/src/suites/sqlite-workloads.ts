@@ -1,4 +1,4 @@
-import { createCommandHandler, snapshotEvery } from '@ordo/core';
+import { createCommandHandler, createStateCache, snapshotEvery } from '@ordo/core';
 import { createSqliteEventStore, createSqliteSnapshotStore } from '@ordo/sqlite';
 import { account, depositEvent, peerEvolve } from '../bank-account.js';
 import { concurrentCallers } from '../concurrent-callers.js';
@@ -13,6 +13,8 @@ export type Side = 'ordo' | 'emmett';
 interface SideApi {
   append(streamId: string, events: { type: string; data: { amount: number } }[]): Promise<unknown>;
   deposit(accountId: string, amount: number): Promise<unknown>;
+  /** Ordo only: the same command through a handler with an in-memory state cache. */
+  depositCached?(accountId: string, amount: number): Promise<unknown>;
   load(streamId: string): Promise<unknown>;
   loadWithSnapshot?(streamId: string): Promise<unknown>;
   snapshot?(streamId: string): Promise<void>;
@@ -30,6 +32,7 @@ async function open(side: Side, path: string): Promise<SideApi> {
     const store = createSqliteEventStore({ path });
     const snapshots = createSqliteSnapshotStore({ database: store.database });
     const plain = createCommandHandler(account, { store });
+    const cached = createCommandHandler(account, { store, cache: createStateCache({ maxStreams: 10_000 }) });
     const snapshotted = createCommandHandler(account, {
       store,
       snapshots: { store: snapshots, policy: snapshotEvery(100) },
@@ -37,6 +40,7 @@ async function open(side: Side, path: string): Promise<SideApi> {
     return {
       append: (streamId, events) => store.appendToStream(streamId, events.map(account.codec.encode)),
       deposit: (id, amount) => plain.handle(id, { type: 'Deposit', data: { amount } }),
+      depositCached: (id, amount) => cached.handle(id, { type: 'Deposit', data: { amount } }),
       load: (streamId) => plain.load(streamId.replace(/^account-/, '')),
       loadWithSnapshot: (streamId) => snapshotted.load(streamId.replace(/^account-/, '')),
       async snapshot(streamId) {
@@ -78,8 +82,11 @@ export const sqliteWorkloads: Record<string, (side: Side, args: number[]) => Pro
     }));
   },
 
-  async commands(side, [callers = 50, perCaller = 100]) {
-    return withFile(side, (api) => concurrentCallers(callers, perCaller, (caller) => api.deposit(String(caller), 1)));
+  async commands(side, [callers = 50, perCaller = 100, withCache = 0]) {
+    return withFile(side, (api) => {
+      const deposit = withCache === 1 && api.depositCached !== undefined ? api.depositCached : api.deposit;
+      return concurrentCallers(callers, perCaller, (caller) => deposit(String(caller), 1));
+    });
   },
 
   async load(side, [length = 1000, loads = 300]) {

@@ -2,10 +2,13 @@ import type { AnyAggregate, StateOf } from './aggregate.js';
 import type { RecordedEvent } from './event.js';
 import type { EventStore } from './event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
+import type { StateCache } from './state-cache.js';
 
 export interface LoadSources {
   readonly store: EventStore;
   readonly snapshots?: SnapshotStore | undefined;
+  /** Consulted before the snapshot store; never used for temporal loads. */
+  readonly cache?: StateCache | undefined;
   readonly onSnapshotError?: ((error: unknown, streamId: string) => void) | undefined;
 }
 
@@ -21,7 +24,7 @@ export interface LoadOptions {
 export interface LoadedAggregate<State> {
   readonly state: State;
   readonly streamVersion: number;
-  /** Version of the snapshot used, 0 when none was usable. */
+  /** Version the state was restored from (state cache or snapshot), 0 when folded from the start. */
   readonly snapshotVersion: number;
   /** A snapshot existed but was written for another `stateVersion`. */
   readonly staleSnapshot: boolean;
@@ -44,7 +47,12 @@ export async function loadAggregate<A extends AnyAggregate>(
   let snapshotVersion = 0;
   let staleSnapshot = false;
 
-  if (sources.snapshots !== undefined && asOf === undefined) {
+  const cached = asOf === undefined && options.atVersion === undefined ? sources.cache?.get(streamId) : undefined;
+  if (cached !== undefined && cached.stateVersion === aggregate.stateVersion) {
+    state = cached.state as StateOf<A>;
+    streamVersion = cached.streamVersion;
+    snapshotVersion = cached.streamVersion;
+  } else if (sources.snapshots !== undefined && asOf === undefined) {
     const snapshot = await sources.snapshots.load(streamId).catch((error: unknown) => {
       sources.onSnapshotError?.(error, streamId);
       return undefined;

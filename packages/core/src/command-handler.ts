@@ -9,6 +9,7 @@ import { assertExpectedVersion, type ExpectedVersion } from './expected-version.
 import { type BackoffOptions, backoffDelay, sleep } from './retry.js';
 import type { SnapshotPolicy } from './snapshot-policy.js';
 import type { SnapshotStore } from './snapshot-store.js';
+import type { StateCache } from './state-cache.js';
 
 export interface ConflictRetryOptions extends BackoffOptions {
   /** Total attempts, the first included. */
@@ -19,6 +20,8 @@ export interface CommandHandlerOptions<State> {
   readonly store: EventStore;
   readonly snapshots?: { readonly store: SnapshotStore; readonly policy: SnapshotPolicy<State> };
   readonly retry?: Partial<ConflictRetryOptions>;
+  /** Keeps recent states in memory so a load reads only the events after them (`createStateCache`). */
+  readonly cache?: StateCache;
   /** Snapshot failures never fail a command; this is where they are reported. */
   readonly onSnapshotError?: (error: unknown, streamId: string) => void;
 }
@@ -73,6 +76,7 @@ export function createCommandHandler<A extends AnyAggregate>(
   const sources = {
     store: options.store,
     snapshots: options.snapshots?.store,
+    cache: options.cache,
     onSnapshotError: options.onSnapshotError,
   };
   const pendingSnapshots = new Set<Promise<void>>();
@@ -163,6 +167,12 @@ export function createCommandHandler<A extends AnyAggregate>(
               state,
             }) ?? false;
           if (wantsSnapshot || loaded.staleSnapshot) saveSnapshotInBackground(streamId, appended.streamVersion, state);
+          options.cache?.set({
+            streamId,
+            streamVersion: appended.streamVersion,
+            stateVersion: aggregate.stateVersion,
+            state,
+          });
           return { streamId, ...appended, state, deduplicated: false };
         } catch (error) {
           const retryable =

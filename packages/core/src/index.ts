@@ -63,4 +63,5 @@ export { type BackoffOptions, backoffDelay, sleep } from './retry.js';
 export type { MessageInputOf, MessageOf, SchemaMap } from './schema-map.js';
 export { type SnapshotDecision, type SnapshotPolicy, snapshotEvery } from './snapshot-policy.js';
 export { type Snapshot, type SnapshotStore, shouldReplaceSnapshot } from './snapshot-store.js';
+export { createStateCache, type StateCache } from './state-cache.js';
 export { readStreamRange } from './stream-range.js';
