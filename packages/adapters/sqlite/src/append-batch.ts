@@ -64,26 +64,7 @@ export function createAppendBatch(database: Database.Database): AppendBatch {
       const event = serialized[index] as SerializedEvent;
       position += 1;
       const streamVersion = actual + index + 1;
-      try {
-        insert.run(
-          position,
-          streamId,
-          streamVersion,
-          event.id,
-          event.type,
-          event.schemaVersion,
-          timestamp,
-          event.data,
-          event.metadata,
-          event.commandId,
-        );
-      } catch (error) {
-        if (error instanceof Database.SqliteError && /ordo_events\.event_id/.test(error.message)) {
-          throw new DuplicateEventIdError(event.id);
-        }
-        throw error;
-      }
-      recorded[index] = toRecordedEvent([
+      const row: EventRow = [
         position,
         streamId,
         streamVersion,
@@ -93,7 +74,17 @@ export function createAppendBatch(database: Database.Database): AppendBatch {
         timestamp,
         event.data,
         event.metadata,
-      ]);
+      ];
+      try {
+        insert.run(...row, event.commandId);
+      } catch (error) {
+        if (error instanceof Database.SqliteError && /ordo_events\.event_id/.test(error.message)) {
+          throw new DuplicateEventIdError(event.id);
+        }
+        throw error;
+      }
+      // Built from the stored row, so what an append returns equals what a reader gets later.
+      recorded[index] = toRecordedEvent(row);
     }
     return { streamVersion: actual + serialized.length, position, events: recorded };
   };
