@@ -21,6 +21,42 @@ export { createInMemoryDeadLetterStore } from './in-memory-dead-letter-store.js'
 export { createInMemoryReadStore } from './in-memory-read-store.js';
 export { createPartitioner, murmur2, partitionFor } from './partitioner.js';
 export {
+  createDeadlineScheduler,
+  type DeadlineScheduler,
+  type DeadlineSchedulerOptions,
+} from './process-manager/deadline-scheduler.js';
+export { type Deadline, type DeadlineStore, deadlineSchema } from './process-manager/deadline-store.js';
+export {
+  defineProcessManager,
+  type ProcessManagerConfig,
+  type ProcessManagerDefinition,
+  type ProcessStep,
+  type ProcessTargets,
+  type ProcessTriggers,
+  type TargetCommand,
+} from './process-manager/define-process-manager.js';
+export {
+  InvalidProcessDataError,
+  InvalidProcessManagerError,
+  ProcessNeedsAttentionError,
+} from './process-manager/errors.js';
+export { createInMemoryDeadlineStore } from './process-manager/in-memory-deadline-store.js';
+export {
+  type ProcessAggregate,
+  type ProcessFailure,
+  type ProcessHistoryEntry,
+  type ProcessState,
+  type ProcessStatus,
+  processStatusSchema,
+  terminalStatuses,
+} from './process-manager/process-aggregate.js';
+export { type ProcessDocument, toProcessDocument } from './process-manager/process-document.js';
+export {
+  createProcessManager,
+  type ProcessManager,
+  type ProcessManagerRuntime,
+} from './process-manager/process-manager.js';
+export {
   type AnyProjection,
   defineProjection,
   type EvolveProjectionConfig,
@@ -46,6 +82,7 @@ export type {
   WaitForOptions,
   WaitForResult,
 } from './projection-status.js';
+export { defineReactor, type ReactorConfig, type ReactorHandlers } from './reactor.js';
 export {
   type DeleteOperation,
   type Document,

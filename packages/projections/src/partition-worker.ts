@@ -150,27 +150,30 @@ export class PartitionWorker {
   }
 
   async #apply(events: readonly RecordedEvent[], onFailure: 'policy' | 'stop'): Promise<Applied> {
-    return this.#options.projection.apply.kind === 'handlers'
-      ? this.#applyHandlers(events, onFailure)
-      : this.#applyEvolve(events, onFailure);
+    return this.#options.projection.apply.kind === 'evolve'
+      ? this.#applyEvolve(events, onFailure)
+      : this.#applyHandlers(events, onFailure);
   }
 
   async #applyHandlers(events: readonly RecordedEvent[], onFailure: 'policy' | 'stop'): Promise<Applied> {
     const { projection } = this.#options;
-    const apply = projection.apply as Extract<AnyProjection['apply'], { kind: 'handlers' }>;
+    const apply = projection.apply as Exclude<AnyProjection['apply'], { kind: 'evolve' }>;
     const coalescer = new OperationCoalescer();
     const parked: DeadLetter[] = [];
     const held = this.#heldKeys(onFailure);
-    const run = (event: RecordedEvent): readonly ReadModelOperation[] => {
+    // Plain handlers stay synchronous (no await per event); reactors are awaited one event at a time.
+    const run = (event: RecordedEvent): readonly ReadModelOperation[] | Promise<readonly ReadModelOperation[]> => {
       const decoded = projection.decode(event);
-      return decoded === undefined ? [] : apply.handle(decoded);
+      if (decoded === undefined) return [];
+      return apply.kind === 'react' ? apply.react(decoded) : apply.handle(decoded);
     };
     for (let index = 0; index < events.length; index += 1) {
       const event = events[index] as RecordedEvent;
       if (held.size > 0 && this.#holdBehind(event, held, parked)) continue;
       let operations: readonly ReadModelOperation[];
       try {
-        operations = run(event);
+        const result = run(event);
+        operations = result instanceof Promise ? await result : result;
       } catch (error) {
         const retried = await this.#retry(() => run(event), error);
         if (!retried.ok) {

@@ -68,6 +68,8 @@ export interface EvolveProjectionConfig<Sources extends readonly ProjectionSourc
 
 export type ProjectionApply<Event extends RecordedEvent, Doc extends Document> =
   | { readonly kind: 'handlers'; handle(event: Event): readonly ReadModelOperation<Doc>[] }
+  /** A reactor: async, with idempotent side effects; the checkpoint commits only after they settle. */
+  | { readonly kind: 'react'; react(event: Event): Promise<readonly ReadModelOperation<Doc>[]> }
   | {
       readonly kind: 'evolve';
       documentId(event: Event): string | undefined;

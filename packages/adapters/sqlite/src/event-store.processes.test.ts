@@ -65,35 +65,31 @@ describe('SqliteEventStore shared by several processes', () => {
 describe('SqliteEventStore after kill -9 during a large batch', () => {
   const delaysMs = [0, 40, 150, 400, 1200];
 
-  it.each(delaysMs)(
-    'keeps a 50k-event batch whole or not at all when killed %i ms after it started',
-    async (delay) => {
-      const path = nextPath();
-      const child = await spawnChildStore(path);
-      child.send({ op: 'bigBatch', streamId: 'big', count: 50_000 });
-      expect(await child.nextReply()).toEqual({ started: true });
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      child.process.kill('SIGKILL');
-      expect(await child.exited).toBe('SIGKILL');
+  it.each(delaysMs)('keeps a 50k-event batch whole or not at all when killed %i ms after it started', async (delay) => {
+    const path = nextPath();
+    const child = await spawnChildStore(path);
+    child.send({ op: 'bigBatch', streamId: 'big', count: 50_000 });
+    expect(await child.nextReply()).toEqual({ started: true });
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    child.process.kill('SIGKILL');
+    expect(await child.exited).toBe('SIGKILL');
 
-      const store = createSqliteEventStore({ path });
-      const stats = store.database
-        .prepare(
-          "SELECT count(*) AS n, min(stream_version) AS low, max(stream_version) AS high, max(position) - min(position) + 1 AS span FROM ordo_events WHERE stream_id = 'big'",
-        )
-        .get() as { n: number; low: number | null; high: number | null; span: number | null };
-      if (stats.n === 0) {
-        expect(await store.headPosition()).toBe(0);
-      } else {
-        expect(stats).toEqual({ n: 50_000, low: 1, high: 50_000, span: 50_000 });
-      }
-      const next = await store.appendToStream('big', [{ type: 'AfterCrash', data: {} }], { expectedVersion: stats.n });
-      expect(next).toMatchObject({ streamVersion: stats.n + 1, position: stats.n + 1 });
-      await store.close();
-      const check = new Database(path, { readonly: true });
-      expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
-      check.close();
-    },
-    120_000,
-  );
+    const store = createSqliteEventStore({ path });
+    const stats = store.database
+      .prepare(
+        "SELECT count(*) AS n, min(stream_version) AS low, max(stream_version) AS high, max(position) - min(position) + 1 AS span FROM ordo_events WHERE stream_id = 'big'",
+      )
+      .get() as { n: number; low: number | null; high: number | null; span: number | null };
+    if (stats.n === 0) {
+      expect(await store.headPosition()).toBe(0);
+    } else {
+      expect(stats).toEqual({ n: 50_000, low: 1, high: 50_000, span: 50_000 });
+    }
+    const next = await store.appendToStream('big', [{ type: 'AfterCrash', data: {} }], { expectedVersion: stats.n });
+    expect(next).toMatchObject({ streamVersion: stats.n + 1, position: stats.n + 1 });
+    await store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    check.close();
+  }, 120_000);
 });

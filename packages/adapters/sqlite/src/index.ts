@@ -16,6 +16,11 @@ export {
   type SqliteDeadLetterStoreOptions,
 } from './dead-letter-store.js';
 export {
+  createSqliteDeadlineStore,
+  type SqliteDeadlineStore,
+  type SqliteDeadlineStoreOptions,
+} from './deadline-store.js';
+export {
   NotAnOrdoDatabaseError,
   ReadOnlyStoreError,
   SchemaTooNewError,

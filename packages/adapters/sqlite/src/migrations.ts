@@ -70,4 +70,19 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    // Process-manager deadlines: durable timers that survive restarts.
+    name: 'deadlines',
+    up: `
+      CREATE TABLE ordo_deadlines (
+        id TEXT PRIMARY KEY,
+        process_name TEXT NOT NULL,
+        process_id TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        due_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX ordo_deadlines_due ON ordo_deadlines (due_at, id);
+      CREATE INDEX ordo_deadlines_process ON ordo_deadlines (process_name, process_id);
+    `,
+  },
 ];
