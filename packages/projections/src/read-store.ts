@@ -7,6 +7,8 @@ export interface StoredDocument<Doc extends Document = Document> {
   readonly id: string;
   readonly document: Doc;
   readonly position: number;
+  /** The document as JSON text, when the store keeps it so: a reader that only forwards it skips a parse and a stringify. */
+  readonly json?: string;
 }
 
 export interface FindPage<Doc extends Document = Document> {

@@ -85,7 +85,7 @@ export function registerQueryRoutes(app: Hono, options: QueryRoutesOptions): voi
     if (ifNoneMatchHits(requestHeader(c, 'if-none-match'), etag)) {
       return new Response(null, { status: 304, headers: { etag } });
     }
-    return new Response(JSON.stringify(stored.document), {
+    return new Response(stored.json ?? JSON.stringify(stored.document), {
       status: 200,
       headers: { 'content-type': 'application/json', etag },
     });

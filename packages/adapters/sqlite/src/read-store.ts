@@ -193,7 +193,7 @@ export function createSqliteReadStore(options: SqliteReadStoreOptions): SqliteRe
     async get<Doc extends Document>(name: string, id: string) {
       const row = statements(resolve(name)).select.get(id) as [number, string] | undefined;
       if (row === undefined) return undefined;
-      return { id, position: row[0], document: JSON.parse(row[1]) as Doc } satisfies StoredDocument<Doc>;
+      return storedDocument<Doc>(id, row[0], row[1]);
     },
 
     async find<Doc extends Document>(name: string, input?: unknown) {
@@ -257,4 +257,18 @@ function conditionSql(condition: FilterCondition, params: (string | number | nul
   const operators = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
   if (condition.op === 'ne') return `(${path} IS NULL OR ${path} <> ?)`;
   return `${path} ${operators[condition.op as keyof typeof operators]} ?`;
+}
+
+/** A document read by id: parsed only if someone reads `document`, so HTTP can forward `json` as stored. */
+function storedDocument<Doc extends Document>(id: string, position: number, json: string): StoredDocument<Doc> {
+  let parsed: Doc | undefined;
+  return {
+    id,
+    position,
+    json,
+    get document() {
+      parsed ??= JSON.parse(json) as Doc;
+      return parsed;
+    },
+  };
 }
