@@ -35,6 +35,7 @@ const processEvents = {
   DeadlineExpired: stepSchema,
   CompensationSucceeded: stepSchema,
   CompensationFailed: stepSchema.extend(outcomeSchema.shape),
+  ProcessResumed: z.object({}),
   ProcessCompleted: z.object({}),
   ProcessCompensated: z.object({}),
 };
@@ -46,6 +47,7 @@ const processCommands = {
   CompleteAwaited: stepSchema,
   ExpireDeadline: stepSchema,
   RecordCompensation: stepSchema.extend({ failure: outcomeSchema.optional() }),
+  Resume: z.object({}),
   Finish: z.object({}),
 };
 
@@ -132,6 +134,8 @@ export function createProcessAggregate(name: string, stepCount: number): Process
             status: 'needs-attention',
             failure: { ...event.data, reason: 'compensation-failed' },
           };
+        case 'ProcessResumed':
+          return { ...next, status: 'compensating' };
         case 'ProcessCompleted':
           return { ...next, status: 'completed' };
         case 'ProcessCompensated':
@@ -163,6 +167,8 @@ export function createProcessAggregate(name: string, stepCount: number): Process
             ? { type: 'CompensationSucceeded', data: { step } }
             : { type: 'CompensationFailed', data: { step, ...failure } };
         }
+        case 'Resume':
+          return state.status === 'needs-attention' ? { type: 'ProcessResumed', data: {} } : [];
         case 'Finish':
           if (state.status === 'running' && state.step >= stepCount) return { type: 'ProcessCompleted', data: {} };
           if (state.status === 'compensating') return { type: 'ProcessCompensated', data: {} };

@@ -181,6 +181,10 @@ describe('process manager (transfer saga)', () => {
     const doc = await w.settle(id);
     expect(doc).toMatchObject({ status: 'completed', deadlineAt: null });
     expect(await w.deadlines.list('transfer', id)).toEqual([]);
+    // Replaying the history does not schedule the long-settled deadline again.
+    const replay = world({ store: w.store, deadlines: w.deadlines, confirmTimeoutMs: 60_000 });
+    expect(await replay.settle(id)).toMatchObject({ status: 'completed' });
+    expect(await w.deadlines.list('transfer', id)).toEqual([]);
   });
 
   it('compensates in reverse order when a deadline expires', async () => {
@@ -243,6 +247,34 @@ describe('process manager (transfer saga)', () => {
     expect(parked?.partitionKey).toBe(id);
     expect(parked?.event.type).toBe('CompensationFailed');
     expect(parked?.error.code).toBe('PROCESS_NEEDS_ATTENTION');
+
+    // An operator refills the target, resumes the process and releases its parked events.
+    await w.accounts.handle('b', { type: 'Deposit', data: { amount: 300 } });
+    expect((await w.manager.resume(id)).status).toBe('compensating');
+    await w.settle(id);
+    expect(await w.runner.retryParked('transfer', { partitionKey: id })).toMatchObject({ stillParked: 0 });
+    const resumed = await w.settle(id);
+    expect(resumed).toMatchObject({ status: 'compensated' });
+    expect(historyOf(resumed)?.slice(-4)).toEqual([
+      'ProcessResumed',
+      'CompensationSucceeded:1',
+      'CompensationSucceeded:0',
+      'ProcessCompensated',
+    ]);
+    // b: +300 credit, -300 spent, +300 refill, -300 taken back.
+    expect([await w.balance('a'), await w.balance('b')]).toEqual([1_000, 0]);
+    expect((await w.runner.status('transfer')).parked).toBe(0);
+  });
+
+  it('refuses to resume a process that does not need attention', async () => {
+    const w = world();
+    await open(w.accounts, 'a', 1_000);
+    await open(w.accounts, 'b', 0);
+    const id = await w.request('a', 'b', 300);
+    await w.settle(id);
+    const head = await w.store.headPosition();
+    expect((await w.manager.resume(id)).status).toBe('completed');
+    expect(await w.store.headPosition()).toBe(head);
   });
 
   it('rejects trigger data that fails the process schema by parking the trigger', async () => {

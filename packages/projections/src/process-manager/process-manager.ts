@@ -45,6 +45,11 @@ export interface ProcessManager<Data = unknown> {
   load(processId: string): Promise<ProcessState<Data>>;
   /** Fires a due deadline: the awaited step times out (a no-op if it has moved on). */
   expire(deadline: Deadline): Promise<void>;
+  /**
+   * After an operator fixed what made a compensation fail: compensation resumes with that step.
+   * Then `runner.retryParked(name, { partitionKey: processId })` releases the parked events.
+   */
+  resume(processId: string): Promise<ProcessState<Data>>;
 }
 
 type Outcome =
@@ -146,8 +151,11 @@ export function createProcessManager<
           data: { step: state.step, awaiting: step.awaits !== undefined, deadlineAt },
         });
       }
-      case 'awaiting':
-        if (event.type === 'StepAwaiting' && state.deadlineAt !== null) {
+      case 'awaiting': {
+        if (event.type !== 'StepAwaiting' || state.deadlineAt === null) return undefined;
+        // On a replay the step may have moved on long ago: only a still-awaited step gets its deadline.
+        const latest = (await processes.load(processId)).state;
+        if (latest.status === 'awaiting' && latest.step === state.step) {
           await runtime.deadlines.schedule({
             id: id('deadline', String(state.step)),
             processName: name,
@@ -156,7 +164,8 @@ export function createProcessManager<
             dueAt: state.deadlineAt,
           });
         }
-        return undefined;
+        return latest;
+      }
       case 'compensating': {
         const pending = [...state.effective]
           .reverse()
@@ -167,9 +176,13 @@ export function createProcessManager<
         const failure = outcome.ok ? {} : { failure: { code: outcome.code, message: outcome.message } };
         return next({ type: 'RecordCompensation', data: { step: pending, ...failure } });
       }
-      case 'needs-attention':
-        if (event.type === 'CompensationFailed') throw new ProcessNeedsAttentionError(name, processId, state.failure);
-        return undefined;
+      case 'needs-attention': {
+        if (event.type !== 'CompensationFailed') return undefined;
+        // Parked until an operator resumes the process; then `retryParked` lets it (and what follows) through.
+        const latest = (await processes.load(processId)).state;
+        if (latest.status === 'needs-attention') throw new ProcessNeedsAttentionError(name, processId, latest.failure);
+        return latest;
+      }
       default:
         return undefined;
     }
@@ -268,6 +281,13 @@ export function createProcessManager<
         CommandResult<ProcessState<z.infer<DataSchema>>>
       >,
     load: async (processId) => (await processes.load(processId)).state as ProcessState<z.infer<DataSchema>>,
+    async resume(processId) {
+      const { state } = await processes.load(processId);
+      // Keyed by the history length, so a repeated request for the same failure resumes once.
+      const commandId = deterministicUuid(name, processId, 'resume', String(state.history.length));
+      const result = await record(processId, { type: 'Resume', data: {} }, commandId, commandId);
+      return result.state as ProcessState<z.infer<DataSchema>>;
+    },
     async expire(deadline) {
       await record(
         deadline.processId,
