@@ -2,14 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCommandHandler, snapshotEvery } from '@ordo/core';
 import { createOrdoApp } from '@ordo/http';
-import { createProjectionRunner, createStoreEventSource } from '@ordo/projections';
+import { createProcessManager, createProjectionRunner, createStoreEventSource } from '@ordo/projections';
 import {
   createSqliteDeadLetterStore,
+  createSqliteDeadlineStore,
   createSqliteEventStore,
   createSqliteReadStore,
   createSqliteSnapshotStore,
 } from '@ordo/sqlite';
 import { account } from './domain/account.js';
+import { transfer } from './domain/transfer.js';
+import { transferProcess } from './processes/transfer-process.js';
 import { accountSummaries } from './projections/account-summary.js';
 import { dailyTotals } from './projections/daily-totals.js';
 import { transactionHistory } from './projections/transaction-history.js';
@@ -34,15 +37,24 @@ export function createBankingApp(options: BankingAppOptions) {
     store: events,
     snapshots: { store: createSqliteSnapshotStore({ database }), policy: snapshotEvery(100) },
   });
+  const transfers = createCommandHandler(transfer, { store: events });
+  const transferManager = createProcessManager(transferProcess, {
+    store: events,
+    handlers: { accounts },
+    deadlines: createSqliteDeadlineStore({ database }),
+  });
   const runner = createProjectionRunner({
     source: createStoreEventSource(events),
     store: readStore,
     deadLetters: createSqliteDeadLetterStore({ database }),
-    projections: bankingProjections,
+    projections: [...bankingProjections, transferManager.projection],
   });
   const http = createOrdoApp({
-    commands: [accounts],
-    queries: bankingProjections.map((projection) => ({ projection, store: readStore })),
+    commands: [accounts, transfers],
+    queries: [...bankingProjections, transferManager.projection].map((projection) => ({
+      projection,
+      store: readStore,
+    })),
     runner,
     operations: { checks: { events: () => events.headPosition() } },
     openapi: { title: 'Ordo banking example', version: '1.0.0' },
@@ -52,6 +64,7 @@ export function createBankingApp(options: BankingAppOptions) {
     events,
     readStore,
     accounts,
+    transfers,
     runner,
     http,
     async close() {

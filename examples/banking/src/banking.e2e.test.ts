@@ -69,6 +69,53 @@ describe('banking example over HTTP (a real process on a free port)', () => {
     expect(current.headers.get('etag')).toBe('"2"');
   });
 
+  it('moves money with a transfer, and refunds the source when the credit is rejected', async () => {
+    const { url } = await start();
+    const open = (id: string, currency: string) =>
+      postCommand(url, `/accounts/${id}/commands/open-account`, { owner: id, currency });
+    await open('tx-a', 'EUR');
+    await open('tx-b', 'EUR');
+    await open('tx-usd', 'USD');
+    await postCommand(url, '/accounts/tx-a/commands/deposit', { amount: 10_000, currency: 'EUR' });
+
+    const completed = await postCommand(url, '/transfers/tr-1/commands/request-transfer', {
+      from: 'tx-a',
+      to: 'tx-b',
+      amount: 2_500,
+      currency: 'EUR',
+    });
+    expect(completed.status).toBe(200);
+    expect(await settledTransfer(url, 'tr-1')).toMatchObject({ status: 'completed', failure: null });
+
+    const refunded = await postCommand(url, '/transfers/tr-2/commands/request-transfer', {
+      from: 'tx-a',
+      to: 'tx-usd',
+      amount: 1_000,
+      currency: 'EUR',
+    });
+    expect(refunded.status).toBe(200);
+    expect(await settledTransfer(url, 'tr-2')).toMatchObject({
+      status: 'compensated',
+      failure: { step: 1, code: 'CURRENCY_MISMATCH' },
+    });
+
+    const [a, b, usd] = await Promise.all(['tx-a', 'tx-b', 'tx-usd'].map((id) => getJson(url, `/accounts/${id}`)));
+    expect([a?.body.balance, b?.body.balance, usd?.body.balance]).toEqual([7_500, 2_500, 0]);
+    const history = await getJson(url, '/transactions?filter[accountId]=tx-a&sort=version');
+    const kinds = (history.body.items as { document: { kind: string; transferId?: string } }[]).map(
+      (item) => `${item.document.kind}:${item.document.transferId ?? '-'}`,
+    );
+    expect(kinds).toEqual(['deposit:-', 'withdrawal:tr-1', 'withdrawal:tr-2', 'deposit:tr-2']);
+
+    const again = await postCommand(url, '/transfers/tr-1/commands/request-transfer', {
+      from: 'tx-a',
+      to: 'tx-b',
+      amount: 1,
+      currency: 'EUR',
+    });
+    expect(again).toMatchObject({ status: 422, body: { code: 'TRANSFER_EXISTS' } });
+  });
+
   it('stops cleanly on SIGINT and keeps its data for the next start', async () => {
     const first = await start();
     await postCommand(first.url, '/accounts/erin/commands/open-account', { owner: 'Erin', currency: 'EUR' });
@@ -170,3 +217,14 @@ describe('banking example over HTTP (a real process on a free port)', () => {
     }
   });
 });
+
+/** Polls a transfer's status document until the process has ended (bounded: 10 s). */
+async function settledTransfer(url: string, id: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const { status, body } = await getJson(url, `/transfers/${id}`);
+    if (status === 200 && ['completed', 'compensated', 'needs-attention'].includes(body.status as string)) return body;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`transfer ${id} did not settle within 10 s`);
+}
