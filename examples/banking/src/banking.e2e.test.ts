@@ -6,7 +6,9 @@ import {
   type BankingProcess,
   getJson,
   killHard,
+  listAll,
   postCommand,
+  runRebuild,
   startBankingProcess,
 } from './test-support/banking-process.js';
 
@@ -114,6 +116,50 @@ describe('banking example over HTTP (a real process on a free port)', () => {
       currency: 'EUR',
     });
     expect(again).toMatchObject({ status: 422, body: { code: 'TRANSFER_EXISTS' } });
+  });
+
+  it('rebuilds every projection while the server keeps answering, to the same documents', async () => {
+    const { url } = await start();
+    for (let i = 0; i < 20; i += 1) {
+      await postCommand(url, '/accounts/alice/commands/deposit', { amount: i + 1, currency: 'EUR' });
+    }
+    const last = await postCommand(url, '/accounts/bob/commands/deposit', { amount: 1, currency: 'EUR' });
+    const settled = { 'ordo-after-position': String(last.body.position) };
+    const resources = ['accounts', 'transactions', 'daily-totals'];
+    for (const resource of resources) await getJson(url, `/${resource}/alice`, settled);
+    const before = await Promise.all(resources.map((resource) => listAll(url, resource)));
+
+    let answering = true;
+    let queries = 0;
+    const rebuilding = runRebuild(url);
+    const reads = (async () => {
+      for (let done = false; !done; ) {
+        const alice = await getJson(url, '/accounts/alice');
+        answering &&= alice.status === 200;
+        queries += 1;
+        done = await Promise.race([
+          rebuilding.then(() => true),
+          new Promise<boolean>((resolve) => setImmediate(() => resolve(false))),
+        ]);
+      }
+    })();
+    const { code, output } = await rebuilding;
+    await reads;
+
+    expect(code).toBe(0);
+    expect(output).toMatch(/accounts: now serving accounts_v1_r/);
+    expect(answering).toBe(true);
+    expect(queries).toBeGreaterThan(0);
+    const after = await Promise.all(resources.map((resource) => listAll(url, resource)));
+    expect(after).toEqual(before);
+    expect(before[1]?.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('refuses to rebuild an unknown projection with a one-line reason', async () => {
+    const { url } = await start();
+    const { code, output } = await runRebuild(url, ['nope']);
+    expect(code).toBe(1);
+    expect(output).toMatch(/rebuild failed: unknown projection nope/);
   });
 
   it('stops cleanly on SIGINT and keeps its data for the next start', async () => {

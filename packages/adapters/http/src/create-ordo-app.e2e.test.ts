@@ -146,6 +146,50 @@ describe('Ordo app end to end (in-memory event store, projection runner and read
   });
 });
 
+describe('Ordo app end to end: rebuilding a projection over HTTP', () => {
+  it('rebuilds beside the live version, which keeps answering, then serves the rebuilt collection', async () => {
+    const stack = await startStack();
+    try {
+      let lastPosition = 0;
+      for (let i = 0; i < 30; i += 1) {
+        expect((await command(stack, `rb-${i}`, 'open-account', { owner: `owner-${i}` })).status).toBe(200);
+        const deposited = await command(stack, `rb-${i}`, 'deposit', { amount: i + 1 });
+        lastPosition = Number(deposited.headers.get('ordo-position'));
+      }
+      expect(await stack.runner.waitFor('balances', lastPosition, { timeoutMs: 5000 })).toMatchObject({
+        status: 'reached',
+      });
+      const live = stack.runner.statusAll();
+      const servingBefore = (await live).find((status) => status.role === 'serving')?.collection;
+
+      const started = await fetch(`${stack.server.url}/projections/balances/rebuild`, { method: 'POST' });
+      expect(started.status).toBe(202);
+      const { collection } = (await started.json()) as { collection: string };
+      expect(collection).not.toBe(servingBefore);
+      expect(collection).toMatch(/^balances_v1_r/);
+
+      const again = await fetch(`${stack.server.url}/projections/balances/rebuild`, { method: 'POST' });
+      if (again.status !== 202) expect(await again.json()).toMatchObject({ status: 409, code: 'REBUILD_IN_PROGRESS' });
+
+      // Queries answer throughout, from whichever version is serving.
+      let serving = servingBefore;
+      for (let round = 0; serving !== collection && round < 400; round += 1) {
+        const document = await fetch(`${stack.server.url}/balances/rb-7`);
+        expect(document.status).toBe(200);
+        expect(await document.json()).toMatchObject({ owner: 'owner-7', balance: 8 });
+        serving = (await stack.runner.statusAll()).find((status) => status.role === 'serving')?.collection;
+      }
+      expect(serving).toBe(collection);
+      expect(await (await fetch(`${stack.server.url}/balances/rb-29`)).json()).toMatchObject({ balance: 30 });
+
+      const unknown = await fetch(`${stack.server.url}/projections/nope/rebuild`, { method: 'POST' });
+      expect(unknown.status).toBe(404);
+    } finally {
+      await stopStack(stack);
+    }
+  });
+});
+
 describe('Ordo app end to end with a stopped runner', () => {
   let stack: Stack;
   beforeAll(async () => {

@@ -138,3 +138,15 @@ export class NotReadyError extends HttpError {
     return { 'retry-after': '1' };
   }
 }
+
+/** A rebuild of this projection is already running in this process. */
+export class RebuildInProgressError extends HttpError {
+  readonly code = 'REBUILD_IN_PROGRESS';
+  readonly status = 409;
+  constructor(readonly projection: string) {
+    super(`Projection ${projection} is already being rebuilt`);
+  }
+  override get extensions() {
+    return { projection: this.projection };
+  }
+}

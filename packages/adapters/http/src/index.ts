@@ -20,6 +20,7 @@ export {
   PayloadTooLargeError,
   PreconditionFailedError,
   ProjectionBehindError,
+  RebuildInProgressError,
   UnsupportedMediaTypeError,
 } from './http-errors.js';
 export { isJsonContentType, readJsonBody } from './json-body.js';

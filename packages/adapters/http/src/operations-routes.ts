@@ -2,7 +2,7 @@ import { OrdoError } from '@ordo/core';
 import { InvalidQueryError, type ProjectionStatus, UnknownProjectionError } from '@ordo/projections';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { InvalidBodyError, NotReadyError } from './http-errors.js';
+import { InvalidBodyError, NotFoundError, NotReadyError, RebuildInProgressError } from './http-errors.js';
 import { readJsonBody } from './json-body.js';
 import { createProblemHandler, type ProblemHandlerOptions } from './problem-response.js';
 import type { ProjectionOperator } from './projection-ports.js';
@@ -128,6 +128,21 @@ export function registerOperationsRoutes(app: Hono, options: OperationsRoutesOpt
   app.get(prefix, async (c) => c.json({ items: ((await projections?.statusAll()) ?? []).map(summary) }));
 
   app.get(`${prefix}/:name`, async (c) => c.json({ items: await statusesOf(c.req.param('name')) }));
+
+  // The rebuild runs in this process, beside the live version its runner keeps serving. A running
+  // runner returns once the fresh collection is registered; it serves once `serving` names it.
+  app.post(`${prefix}/:name/rebuild`, async (c) => {
+    const name = c.req.param('name');
+    const statuses = await statusesOf(name);
+    const { rebuild } = runner();
+    if (rebuild === undefined) throw new NotFoundError('ROUTE_NOT_FOUND', 'This server does not run rebuilds');
+    if (statuses.some((status) => status.role === 'rebuilding')) throw new RebuildInProgressError(name);
+    await rebuild.call(projections, name);
+    const after = await statusesOf(name);
+    const target =
+      after.find((status) => status.role === 'rebuilding') ?? after.find((status) => status.role === 'serving');
+    return c.json({ collection: target?.collection, items: after }, 202);
+  });
 
   app.get(`${prefix}/:name/dead-letters`, async (c) => {
     const name = c.req.param('name');

@@ -19,4 +19,5 @@ export interface ProjectionProgress {
 }
 
 /** Operations on running projections: status and lag per partition, parked events and their retry. */
-export type ProjectionOperator = Pick<ProjectionRunner, 'statusAll' | 'listParked' | 'retryParked' | 'skipParked'>;
+export type ProjectionOperator = Pick<ProjectionRunner, 'statusAll' | 'listParked' | 'retryParked' | 'skipParked'> &
+  Partial<Pick<ProjectionRunner, 'rebuild'>>;
