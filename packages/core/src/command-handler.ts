@@ -4,7 +4,7 @@ import { type LoadOptions, loadAggregate } from './aggregate-loader.js';
 import { deterministicUuid } from './deterministic-id.js';
 import { ConcurrencyError } from './errors.js';
 import type { EventMetadata, RecordedEvent } from './event.js';
-import type { EventStore } from './event-store.js';
+import type { AppendResult, EventStore } from './event-store.js';
 import { assertExpectedVersion, type ExpectedVersion } from './expected-version.js';
 import { type BackoffOptions, backoffDelay, sleep } from './retry.js';
 import type { SnapshotPolicy } from './snapshot-policy.js';
@@ -154,32 +154,35 @@ export function createCommandHandler<A extends AnyAggregate>(
           }),
         );
 
+        let appended: AppendResult;
         try {
-          const appended = await options.store.appendToStream(streamId, newEvents, {
+          appended = await options.store.appendToStream(streamId, newEvents, {
             expectedVersion: expectedVersion ?? (loaded.streamVersion === 0 ? 'no_stream' : loaded.streamVersion),
           });
-          let state = loaded.state;
-          for (const event of appended.events) state = aggregate.evolve(state, event as never);
-          const wantsSnapshot =
-            options.snapshots?.policy({
-              streamVersion: appended.streamVersion,
-              snapshotVersion: loaded.snapshotVersion,
-              state,
-            }) ?? false;
-          if (wantsSnapshot || loaded.staleSnapshot) saveSnapshotInBackground(streamId, appended.streamVersion, state);
-          options.cache?.set({
-            streamId,
-            streamVersion: appended.streamVersion,
-            stateVersion: aggregate.stateVersion,
-            state,
-          });
-          return { streamId, ...appended, state, deduplicated: false };
         } catch (error) {
           const retryable =
             error instanceof ConcurrencyError && expectedVersion === undefined && attempt < retry.maxAttempts;
           if (!retryable) throw error;
           await sleep(backoffDelay(attempt - 1, retry));
+          continue;
         }
+
+        let state = loaded.state;
+        for (const event of appended.events) state = aggregate.evolve(state, event as never);
+        const wantsSnapshot =
+          options.snapshots?.policy({
+            streamVersion: appended.streamVersion,
+            snapshotVersion: loaded.snapshotVersion,
+            state,
+          }) ?? false;
+        if (wantsSnapshot || loaded.staleSnapshot) saveSnapshotInBackground(streamId, appended.streamVersion, state);
+        options.cache?.set({
+          streamId,
+          streamVersion: appended.streamVersion,
+          stateVersion: aggregate.stateVersion,
+          state,
+        });
+        return { streamId, ...appended, state, deduplicated: false };
       }
     },
 
