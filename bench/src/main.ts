@@ -1,4 +1,6 @@
 import { httpQuerySuite } from './suites/http-query.js';
+import { productionPipelineSuite } from './suites/production-pipeline.js';
+import { projectionRebuildSuite } from './suites/projection-rebuild.js';
 import { sqliteStoreSuite } from './suites/sqlite-store.js';
 import { writeModelSuite } from './suites/write-model.js';
 
@@ -6,6 +8,8 @@ const suites: Record<string, () => Promise<void>> = {
   'write-model': writeModelSuite,
   'sqlite-store': sqliteStoreSuite,
   'http-query': () => httpQuerySuite(),
+  'projection-rebuild': projectionRebuildSuite,
+  'production-pipeline': productionPipelineSuite,
 };
 
 /** `npm run bench [-- suite...]`: runs the named suites, or all of them. */
@@ -15,5 +19,7 @@ if (unknown.length > 0) {
   console.error(`Unknown suite(s): ${unknown.join(', ')}. Known: ${Object.keys(suites).join(', ')}`);
   process.exit(2);
 }
-console.log(`Ordo bench on Node ${process.version}, ${new Date().toISOString()}; figures are medians of 5 runs.`);
+console.log(
+  `Ordo bench on Node ${process.version}, ${new Date().toISOString()}; figures are medians of several runs (each table says how many).`,
+);
 for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) await suites[name]?.();

@@ -1,13 +1,16 @@
 // One sample of one workload in a fresh process: `workload-child.ts <suite> <side> <workload> [args…]`.
 // Fresh processes keep the two frameworks from sharing a heap, a JIT state or a crash.
-import { type Side, sqliteWorkloads } from './suites/sqlite-workloads.js';
+import { rebuildWorkloads } from './suites/rebuild-workloads.js';
+import { type Figures, type Side, sqliteWorkloads } from './suites/sqlite-workloads.js';
 
-const suites = { sqlite: sqliteWorkloads };
+type Workload = (side: Side, args: number[], raw: readonly string[]) => Promise<Figures>;
+const suites: Record<string, Record<string, Workload>> = { sqlite: sqliteWorkloads, rebuild: rebuildWorkloads };
 const [suite, side, workload, ...args] = process.argv.slice(2);
-const run = suites[suite as keyof typeof suites]?.[workload ?? ''];
+const run = suites[suite ?? '']?.[workload ?? ''];
 if (run === undefined) {
   console.error(`Unknown workload ${suite}/${workload}`);
   process.exit(2);
 }
-const figures = await run(side as Side, args.map(Number));
+// Raw arguments too: a workload may take a path.
+const figures = await run(side as Side, args.map(Number), args);
 process.stdout.write(`${JSON.stringify(figures)}\n`);

@@ -7,13 +7,14 @@ import {
 } from '@ordo/projections';
 import { createSqliteEventStore, createSqliteReadStore } from '@ordo/sqlite';
 import { type Balance, balances } from '../balance-projection.js';
-import type { RebuildTarget } from './rebuild-target.js';
 import { type SeedShape, seedOrdo } from './rebuild-seed.js';
+import type { RebuildTarget } from './rebuild-target.js';
 
 /** What a user runs to rebuild: the runner over the store's `readAll`, to the head, then return. */
 function runnerTarget(source: Parameters<typeof createStoreEventSource>[0], store: ReadStore) {
   return {
-    rebuild: () => createProjectionRunner({ source: createStoreEventSource(source), store, projections: [balances] }).catchUp(),
+    rebuild: () =>
+      createProjectionRunner({ source: createStoreEventSource(source), store, projections: [balances] }).catchUp(),
     document: async (id: string) => ((await store.get('balances', id))?.document ?? null) as Balance | null,
   };
 }

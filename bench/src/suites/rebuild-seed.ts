@@ -30,12 +30,16 @@ export function expectedBalance(eventsPerAccount: number): number {
 const round = (r: number, size: number) => Array.from({ length: size }, (_, i) => seedEvent(r * eventsPerAppend + i));
 
 /** Appends the seed in rounds through any Ordo event store; concurrent appends let SQLite group its commits. */
-export async function seedOrdo(store: EventStore, { accounts, eventsPerAccount }: SeedShape): Promise<void> {
+export async function seedOrdo(
+  store: EventStore,
+  { accounts, eventsPerAccount }: SeedShape,
+  streamPrefix = 'account-',
+): Promise<void> {
   for (let r = 0; r * eventsPerAppend < eventsPerAccount; r += 1) {
     const events = round(r, Math.min(eventsPerAppend, eventsPerAccount - r * eventsPerAppend)).map(
       account.codec.encode,
     );
-    await Promise.all(Array.from({ length: accounts }, (_, a) => store.appendToStream(`account-${a}`, events)));
+    await Promise.all(Array.from({ length: accounts }, (_, a) => store.appendToStream(`${streamPrefix}${a}`, events)));
   }
 }
 

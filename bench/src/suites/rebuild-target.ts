@@ -18,7 +18,11 @@ export interface RebuildTarget {
  */
 export async function measureRebuild(shape: SeedShape, prepare: () => Promise<RebuildTarget>): Promise<Figures> {
   const sampler = await startRssSampler();
+  const started = performance.now();
   const target = await prepare();
+  const prepareSeconds = (performance.now() - started) / 1000;
+  // On stderr, for a sample that runs out of time: was it the seeding or the rebuild?
+  console.error(`prepared in ${prepareSeconds.toFixed(1)} s; rebuilding`);
   try {
     const before = sampler.reset();
     const ms = await timeMs(() => target.rebuild());
@@ -28,6 +32,7 @@ export async function measureRebuild(shape: SeedShape, prepare: () => Promise<Re
       eventsPerSecond: ((shape.accounts * shape.eventsPerAccount) / ms) * 1000,
       rssGrowthMb,
       rssBeforeMb: before,
+      prepareSeconds,
       peakRssMb: maxRssMb(),
     };
   } finally {
@@ -38,7 +43,11 @@ export async function measureRebuild(shape: SeedShape, prepare: () => Promise<Re
 
 async function check(target: RebuildTarget, id: string, { eventsPerAccount }: SeedShape): Promise<void> {
   const doc = await target.document(id);
-  const expected = { balance: expectedBalance(eventsPerAccount), count: eventsPerAccount, lastVersion: eventsPerAccount };
+  const expected = {
+    balance: expectedBalance(eventsPerAccount),
+    count: eventsPerAccount,
+    lastVersion: eventsPerAccount,
+  };
   if (doc?.balance !== expected.balance || doc.count !== expected.count || doc.lastVersion !== expected.lastVersion) {
     throw new Error(`Wrong read model for ${id}: ${JSON.stringify(doc)}, expected ${JSON.stringify(expected)}`);
   }

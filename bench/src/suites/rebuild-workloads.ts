@@ -21,7 +21,9 @@ export const rebuildWorkloads: Record<string, RebuildWorkload> = {
       // A private copy: the rebuild writes its read model into the file it reads.
       copyFileSync(seeded, file.path);
       const shape = { accounts, eventsPerAccount };
-      return await measureRebuild(shape, () => (side === 'ordo' ? ordoSqliteTarget(file.path) : peerSqliteTarget(file.path)));
+      return await measureRebuild(shape, () =>
+        side === 'ordo' ? ordoSqliteTarget(file.path) : peerSqliteTarget(file.path),
+      );
     } finally {
       file.remove();
     }
