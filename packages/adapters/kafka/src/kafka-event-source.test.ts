@@ -100,15 +100,15 @@ const event = (streamId: string, position: number): RecordedEvent => ({
   metadata: {},
 });
 
+/** The source under test over a scripted consumer: topic `events`, group `g`, head at 0. */
+function sourceOn(kafka: ReturnType<typeof scriptedKafka>) {
+  return createKafkaEventSource({ kafka: kafka.kafka, topic: 'events', groupId: 'g', headPosition: async () => 0 });
+}
+
 describe('createKafkaEventSource', () => {
   it('runs one consumer per group with manual resolution and commits offsets only after the runner committed', async () => {
     const kafka = scriptedKafka(partitions);
-    const source = createKafkaEventSource({
-      kafka: kafka.kafka,
-      topic: 'events',
-      groupId: 'g',
-      headPosition: async () => 0,
-    });
+    const source = sourceOn(kafka);
     const feed = source.open(request());
     const stream = streamOn(2);
     const handled = kafka.deliver(2, [event(stream, 5), event(stream, 6)]);
@@ -125,12 +125,7 @@ describe('createKafkaEventSource', () => {
 
   it('commits nothing for a batch whose partition was revoked by a rebalance while it was written', async () => {
     const kafka = scriptedKafka(partitions);
-    const source = createKafkaEventSource({
-      kafka: kafka.kafka,
-      topic: 'events',
-      groupId: 'g',
-      headPosition: async () => 0,
-    });
+    const source = sourceOn(kafka);
     const feed = source.open(request());
     const stream = streamOn(1);
     const handled = kafka.deliver(1, [event(stream, 7)]);
@@ -144,12 +139,7 @@ describe('createKafkaEventSource', () => {
 
   it('skips redelivered events at or below the checkpoint and commits their offsets without the runner', async () => {
     const kafka = scriptedKafka(partitions);
-    const source = createKafkaEventSource({
-      kafka: kafka.kafka,
-      topic: 'events',
-      groupId: 'g',
-      headPosition: async () => 0,
-    });
+    const source = sourceOn(kafka);
     const after = [0, 0, 0, 0];
     after[3] = 9;
     const feed = source.open(request({ after }));
@@ -161,12 +151,7 @@ describe('createKafkaEventSource', () => {
 
   it('reports a watermark on an idle partition as progress and commits its offset without waiting', async () => {
     const kafka = scriptedKafka(partitions);
-    const source = createKafkaEventSource({
-      kafka: kafka.kafka,
-      topic: 'events',
-      groupId: 'g',
-      headPosition: async () => 0,
-    });
+    const source = sourceOn(kafka);
     const feed = source.open(request());
     const handled = kafka.deliver(1, [42]);
     const batch = (await feed.batches(1)[Symbol.asyncIterator]().next()).value;
@@ -178,12 +163,7 @@ describe('createKafkaEventSource', () => {
 
   it('does not deliver a stale batch (the partition was seeked or reassigned)', async () => {
     const kafka = scriptedKafka(partitions);
-    const source = createKafkaEventSource({
-      kafka: kafka.kafka,
-      topic: 'events',
-      groupId: 'g',
-      headPosition: async () => 0,
-    });
+    const source = sourceOn(kafka);
     const feed = source.open(request());
     await kafka.deliver(0, [event(streamOn(0), 3)], { stale: () => true });
     expect(kafka.commits).toEqual([]);
@@ -195,12 +175,7 @@ describe('createKafkaEventSource', () => {
 
   it('refuses a record produced to another partition than the projection assigns its stream', async () => {
     const kafka = scriptedKafka(partitions);
-    const source = createKafkaEventSource({
-      kafka: kafka.kafka,
-      topic: 'events',
-      groupId: 'g',
-      headPosition: async () => 0,
-    });
+    const source = sourceOn(kafka);
     const feed = source.open(request());
     await expect(kafka.deliver(0, [event(streamOn(1), 3)])).rejects.toBeInstanceOf(KafkaPartitioningError);
     await feed.close();
