@@ -2,6 +2,14 @@ import { type DocumentOperation, OperationCoalescer } from '@ordo/projections';
 import type { Document } from 'mongodb';
 import { deletedField, documentField, positionField } from './mongo-query.js';
 
+/** How a read-model document is stored: the user's fields under `doc`, ours beside them. */
+export interface MongoStoredReadModel {
+  _id: string;
+  _pos: number;
+  doc?: Document;
+  _deleted?: true;
+}
+
 /** Only documents whose stored position is older (or absent) take the write. */
 const guard = (id: string, position: number) => ({
   _id: id,
@@ -20,8 +28,8 @@ export function coalesceOperations(operations: readonly DocumentOperation[]): Do
 
 /**
  * One guarded bulk operation per document. Upserts and deletes replace the document (a delete
- * leaves a tombstone) and may insert, so a guard miss on an existing newer document raises E11000,
- * which callers treat as "already applied". Patches never insert and never touch tombstones; the
+ * leaves a tombstone) and may insert, so a guard miss on an existing newer document raises E11000
+ * (`writeGuarded` re-reads such documents before counting them as applied). Patches never insert and never touch tombstones; the
  * patch is merged as a literal, so `$`-strings in user data are never read as field paths.
  */
 export function toBulkOperations(operations: readonly DocumentOperation[]): Document[] {

@@ -1,5 +1,7 @@
 import type { CheckpointStore } from '@ordo/projections';
 import type { ClientSession, Collection, Db } from 'mongodb';
+import { ensureIndexesOnce } from './ensure-indexes-once.js';
+import { retryDuplicateKey } from './retry-duplicate-key.js';
 
 export interface MongoCheckpointStoreOptions {
   readonly db: Db;
@@ -30,18 +32,17 @@ export function createMongoCheckpointStore(options: MongoCheckpointStoreOptions)
   const checkpoints: Collection<CheckpointDocument> = options.db.collection(
     options.collectionName ?? 'ordo_checkpoints',
   );
-  let indexed: Promise<unknown> | undefined;
-  const ensureIndex = () => {
-    indexed ??= checkpoints.createIndex({ collection: 1 });
-    return indexed;
-  };
+  const ensureIndex = ensureIndexesOnce(checkpoints, [{ key: { collection: 1 } }]);
 
   async function saveIn(collection: string, partition: number, position: number, session?: ClientSession) {
-    await checkpoints.updateOne(
-      { _id: `${collection}#${partition}` },
-      { $max: { position }, $setOnInsert: { collection, partition } },
-      { upsert: true, ...(session === undefined ? {} : { session }) },
-    );
+    const save = () =>
+      checkpoints.updateOne(
+        { _id: `${collection}#${partition}` },
+        { $max: { position }, $setOnInsert: { collection, partition } },
+        { upsert: true, ...(session === undefined ? {} : { session }) },
+      );
+    // In a transaction E11000 has already aborted it: the caller's withTransaction handles that.
+    await (session === undefined ? retryDuplicateKey(save) : save());
   }
 
   return {

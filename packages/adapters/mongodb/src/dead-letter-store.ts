@@ -1,5 +1,7 @@
 import type { DeadLetter, DeadLetterStore } from '@ordo/projections';
 import type { Collection, Db, Filter } from 'mongodb';
+import { assertDocumentSize } from './document-size.js';
+import { ensureIndexesOnce } from './ensure-indexes-once.js';
 
 export interface MongoDeadLetterStoreOptions {
   readonly db: Db;
@@ -18,29 +20,24 @@ type DeadLetterDocument = DeadLetter & { _id: string };
  */
 export function createMongoDeadLetterStore(options: MongoDeadLetterStoreOptions): DeadLetterStore {
   const letters: Collection<DeadLetterDocument> = options.db.collection(options.collectionName ?? 'ordo_dead_letters');
-  let indexed: Promise<unknown> | undefined;
-  const ensureIndex = () => {
-    indexed ??= letters.createIndex({ collection: 1, position: 1 });
-    return indexed;
-  };
+  const ensureIndex = ensureIndexesOnce(letters, [{ key: { collection: 1, position: 1 } }]);
   const toEntry = ({ _id, ...entry }: DeadLetterDocument): DeadLetter => entry;
 
   return {
     async park(entries) {
       if (entries.length === 0) return;
+      const documents = entries.map((entry) => ({ _id: `${entry.collection}#${entry.position}`, ...entry }));
+      for (const document of documents) assertDocumentSize(letters.collectionName, document._id, document);
       await ensureIndex();
       await letters.bulkWrite(
-        entries.map((entry) => ({
-          replaceOne: {
-            filter: { _id: `${entry.collection}#${entry.position}` },
-            replacement: { ...entry },
-            upsert: true,
-          },
-        })),
-        { ordered: true },
+        documents.map(({ _id, ...entry }) => ({ replaceOne: { filter: { _id }, replacement: entry, upsert: true } })),
+        // Undefined fields are left out, as JSON would, instead of coming back as null.
+        { ordered: true, ignoreUndefined: true },
       );
     },
     async list(collection, query = {}) {
+      // MongoDB reads a limit of 0 as "no limit".
+      if (query.limit !== undefined && query.limit <= 0) return [];
       const filter: Filter<DeadLetterDocument> = {
         collection: { $eq: collection },
         ...(query.partition === undefined ? {} : { partition: { $eq: query.partition } }),

@@ -8,7 +8,19 @@ export {
   createMongoDeadLetterStore,
   type MongoDeadLetterStoreOptions,
 } from './dead-letter-store.js';
-export { isDuplicateKey, isOnlyStaleUpserts, MongoCollectionNameError } from './mongo-errors.js';
+export {
+  createMongoDeadlineStore,
+  type MongoDeadlineStore,
+  type MongoDeadlineStoreOptions,
+} from './deadline-store.js';
+export { maxDocumentBytes } from './document-size.js';
+export {
+  isDuplicateKey,
+  isOnlyStaleUpserts,
+  MongoCollectionNameError,
+  MongoDocumentTooLargeError,
+  MongoInvalidDeadlineError,
+} from './mongo-errors.js';
 export { documentField, type MongoFind, toMongoFind } from './mongo-query.js';
 export { createMongoReadStore, type MongoReadStore, type MongoReadStoreOptions } from './read-store.js';
 export { createMongoSnapshotStore, type MongoSnapshotStoreOptions } from './snapshot-store.js';

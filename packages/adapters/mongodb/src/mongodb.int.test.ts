@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { snapshotStoreContract } from '@ordo/core/testing';
-import { checkpointStoreContract, deadLetterStoreContract, readStoreContract } from '@ordo/projections/testing';
+import {
+  checkpointStoreContract,
+  deadLetterStoreContract,
+  deadlineStoreContract,
+  readStoreContract,
+} from '@ordo/projections/testing';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMongoCheckpointStore } from './checkpoint-store.js';
 import { createMongoDeadLetterStore } from './dead-letter-store.js';
+import { createMongoDeadlineStore } from './deadline-store.js';
 import { createMongoReadStore } from './read-store.js';
 import { createMongoSnapshotStore } from './snapshot-store.js';
+import { supportsTransactions } from './topology.js';
 
 const url = process.env.MONGODB_URL;
 if (url === undefined)
@@ -32,8 +39,11 @@ describe.skipIf(url === undefined)('MongoDB adapters on a real server', () => {
   checkpointStoreContract(() => createMongoCheckpointStore({ db }), 'checkpoint store contract (MongoDB)');
   snapshotStoreContract(() => createMongoSnapshotStore({ db }), 'snapshot store contract (MongoDB)');
   deadLetterStoreContract(() => createMongoDeadLetterStore({ db }), 'dead-letter store contract (MongoDB)');
+  deadlineStoreContract(() => createMongoDeadlineStore({ db }), 'deadline store contract (MongoDB)');
 
   const collection = () => `it_${randomUUID().replaceAll('-', '').slice(0, 10)}_v1`;
+  const up = (id: string, document: Record<string, unknown>, position: number) =>
+    ({ type: 'upsert', id, document, position }) as const;
 
   it('re-applying a whole batch after a crash between documents and checkpoint changes nothing', async () => {
     const store = createMongoReadStore({ db, transactions: false });
@@ -107,11 +117,136 @@ describe.skipIf(url === undefined)('MongoDB adapters on a real server', () => {
     expect(page.items.map((item) => item.id)).toEqual(['a']);
   });
 
+  for (const transactions of ['auto', false] as const) {
+    it(`fails a batch on any other write error and keeps its checkpoint behind (transactions: ${transactions})`, async () => {
+      const store = createMongoReadStore({ db, transactions });
+      const name = collection();
+      await store.ensureCollection(name, { indexes: {} });
+      await db.command({ collMod: `rm_${name}`, validator: { 'doc.n': { $type: 'number' } } });
+      const failing = store.commit({
+        collection: name,
+        partition: 0,
+        operations: [
+          { type: 'upsert', id: 'good', document: { n: 1 }, position: 1 },
+          { type: 'upsert', id: 'bad', document: { n: 'x' }, position: 2 },
+        ],
+        checkpoint: 2,
+      });
+      await expect(failing).rejects.toMatchObject({ code: 121 });
+      expect((await store.checkpoints.load(name)).get(0)).toBeUndefined();
+      expect(await store.get(name, 'bad')).toBeUndefined();
+    });
+
+    it(`refuses documents past 16 MiB with a typed error and no checkpoint (transactions: ${transactions})`, async () => {
+      const store = createMongoReadStore({ db, transactions });
+      const name = collection();
+      await store.ensureCollection(name, { indexes: {} });
+      const big = 'x'.repeat(10 * 1024 * 1024);
+      await store.commit({ collection: name, partition: 0, operations: [up('a', { big }, 1)], checkpoint: 1 });
+      const huge = store.commit({
+        collection: name,
+        partition: 0,
+        operations: [up('b', { big: `${big}${big}` }, 2)],
+        checkpoint: 2,
+      });
+      await expect(huge).rejects.toMatchObject({ code: 'MONGO_DOCUMENT_TOO_LARGE', id: 'b' });
+      const grown = store.commit({
+        collection: name,
+        partition: 0,
+        operations: [{ type: 'patch', id: 'a', patch: { more: big }, position: 3 }],
+        checkpoint: 3,
+      });
+      await expect(grown).rejects.toMatchObject({ code: 'MONGO_DOCUMENT_TOO_LARGE' });
+      expect((await store.checkpoints.load(name)).get(0)).toBe(1);
+    });
+  }
+
+  it('round-trips JSON values: numbers, large integers, date strings, nesting, null, and leaves undefined out', async () => {
+    const store = createMongoReadStore({ db });
+    const name = collection();
+    await store.ensureCollection(name, { indexes: { n: 'number' } });
+    const document = {
+      n: 2 ** 53 - 1,
+      int: 7,
+      beyondInt32: 2 ** 31,
+      negative: -12.5,
+      at: '2026-01-01T00:00:00.000Z',
+      nested: { list: [1, 'a', null, { deep: true }], empty: {} },
+      nothing: null,
+      'dotted.key': 1,
+      nestedOperator: { $gt: 1 },
+    };
+    await store.commit({ collection: name, partition: 0, operations: [up('a', { ...document, gone: undefined }, 1)] });
+    const stored = await store.get(name, 'a');
+    expect(stored?.document).toStrictEqual(document);
+    const page = await store.find(name, { filter: [{ field: 'n', op: 'eq', value: 2 ** 53 - 1 }] });
+    expect(page.items.map((item) => item.id)).toEqual(['a']);
+  });
+
+  it('keeps an own __proto__ key as data without touching prototypes', async () => {
+    const store = createMongoReadStore({ db });
+    const name = collection();
+    await store.ensureCollection(name, { indexes: {} });
+    const document = JSON.parse('{"__proto__": {"polluted": true}, "owner": "ada"}') as Record<string, unknown>;
+    await store.commit({ collection: name, partition: 0, operations: [up('a', document, 1)] });
+    const stored = await store.get(name, 'a');
+    expect(Object.getOwnPropertyNames(stored?.document)).toEqual(['__proto__', 'owner']);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it('switches an alias under concurrent switches to one of the targets, and drops a collection twice', async () => {
+    const store = createMongoReadStore({ db });
+    const [v1, v2] = [collection(), collection()];
+    await store.ensureCollection(v1, { indexes: {} });
+    await store.ensureCollection(v2, { indexes: {} });
+    const alias = `alias_${v1}`;
+    await Promise.all([store.switchAlias(alias, v1), store.switchAlias(alias, v2), store.switchAlias(alias, v1)]);
+    expect([v1, v2]).toContain(await store.resolveAlias(alias));
+    await store.dropCollection(v2);
+    await store.dropCollection(v2);
+    expect(await store.listCollections()).not.toContain(v2);
+  });
+
+  it('keeps the newest snapshot when two writers save the first ones of a stream at once', async () => {
+    const snapshots = createMongoSnapshotStore({ db });
+    const streamId = `s-${randomUUID()}`;
+    const at = (streamVersion: number) => ({ streamId, streamVersion, stateVersion: 1, state: { streamVersion } });
+    await Promise.all([snapshots.save(at(10)), snapshots.save(at(20)), snapshots.save(at(15))]);
+    expect((await snapshots.load(streamId))?.streamVersion).toBe(20);
+  });
+
+  it('schedules one deadline id from many writers at once, and orders due deadlines by instant', async () => {
+    const deadlines = [createMongoDeadlineStore({ db }), createMongoDeadlineStore({ db })];
+    const processName = `p-${randomUUID()}`;
+    const deadline = (processId: string, dueAt: string) => ({
+      id: `${processName}-${processId}`,
+      processName,
+      processId,
+      step: 0,
+      dueAt,
+    });
+    await Promise.all(
+      Array.from({ length: 8 }, (_, index) => deadlines[index % 2]?.schedule(deadline('same', '2020-01-01T00:00:00Z'))),
+    );
+    // Written with offsets: ordered by instant, returned as UTC ISO strings.
+    await deadlines[0]?.schedule(deadline('east', '2020-01-01T01:30:00+02:00'));
+    await deadlines[0]?.schedule(deadline('west', '2019-12-31T23:00:00-02:00'));
+    const listed = await deadlines[1]?.list(processName);
+    expect(listed?.map((entry) => [entry.processId, entry.dueAt])).toEqual([
+      ['east', '2019-12-31T23:30:00.000Z'],
+      ['same', '2020-01-01T00:00:00.000Z'],
+      ['west', '2020-01-01T01:00:00.000Z'],
+    ]);
+    const due = (await deadlines[1]?.due(new Date('2020-01-01T00:00:00Z'), 1000))?.filter(
+      (entry) => entry.processName === processName,
+    );
+    expect(due?.map((entry) => entry.processId)).toEqual(['east', 'same']);
+  });
+
   it('reports whether it commits in transactions, from the server topology', async () => {
     const hello = await db.admin().command({ hello: 1 });
-    expect(await createMongoReadStore({ db }).usesTransactions()).toBe(
-      typeof hello.setName === 'string' || hello.msg === 'isdbgrid',
-    );
+    expect(await createMongoReadStore({ db }).usesTransactions()).toBe(supportsTransactions(hello));
+    expect(supportsTransactions(hello)).toBe(typeof hello.setName === 'string' || hello.msg === 'isdbgrid');
     expect(await createMongoReadStore({ db, transactions: false }).usesTransactions()).toBe(false);
   });
 });

@@ -9,11 +9,13 @@ import {
   type ReadStore,
   type StoredDocument,
 } from '@ordo/projections';
-import type { AnyBulkWriteOperation, ClientSession, Collection, Db, Document, Filter } from 'mongodb';
-import { toBulkOperations } from './bulk-operations.js';
+import { type Collection, type Db, type Filter, type TransactionOptions, WriteConcern } from 'mongodb';
+import type { MongoStoredReadModel } from './bulk-operations.js';
 import { createMongoCheckpointStore, type MongoCheckpointStore } from './checkpoint-store.js';
-import { isOnlyStaleUpserts, MongoCollectionNameError } from './mongo-errors.js';
-import { deletedField, documentField, positionField, toMongoFind } from './mongo-query.js';
+import { writeGuarded } from './guarded-bulk-write.js';
+import { isNamespaceExists, isNamespaceNotFound, MongoCollectionNameError } from './mongo-errors.js';
+import { deletedField, documentField, toMongoFind } from './mongo-query.js';
+import { retryDuplicateKey } from './retry-duplicate-key.js';
 import { detectTransactions } from './topology.js';
 
 export interface MongoReadStoreOptions {
@@ -43,14 +45,14 @@ interface AliasDocument {
   collection: string;
 }
 
-interface StoredReadModel {
-  _id: string;
-  _pos: number;
-  doc?: Document;
-  _deleted?: true;
-}
-
 const validName = /^[A-Za-z0-9_.-]{1,120}$/;
+
+/** Reads see a majority-committed snapshot and the commit waits for a majority, so a failover cannot roll back a checkpoint. */
+const transactionOptions: TransactionOptions = {
+  readConcern: { level: 'snapshot' },
+  writeConcern: new WriteConcern('majority'),
+  readPreference: 'primary',
+};
 
 /**
  * Read models in MongoDB. A batch is one unordered bulk write, one operation per document, each
@@ -71,14 +73,18 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
   const known = new Map<string, CollectionMeta>();
   let transactions: Promise<boolean> | undefined;
   const useTransactions = () => {
+    // A failed detection (server unreachable) is asked again next time, never cached.
     transactions ??=
       options.transactions === undefined || options.transactions === 'auto'
-        ? detectTransactions(db)
+        ? detectTransactions(db).catch((error: unknown) => {
+            transactions = undefined;
+            throw error;
+          })
         : Promise.resolve(options.transactions);
     return transactions;
   };
 
-  const documents = (collection: string): Collection<StoredReadModel> => {
+  const documents = (collection: string): Collection<MongoStoredReadModel> => {
     if (!validName.test(collection)) throw new MongoCollectionNameError(collection);
     return db.collection(`${prefix}${collection}`);
   };
@@ -87,7 +93,7 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
   async function meta(collection: string, cache = true): Promise<CollectionMeta | undefined> {
     const cached = cache ? known.get(collection) : undefined;
     if (cached !== undefined) return cached;
-    const found = (await metadata.findOne({ _id: collection })) ?? undefined;
+    const found = (await metadata.findOne({ _id: { $eq: collection } })) ?? undefined;
     if (found !== undefined) known.set(collection, found);
     return found;
   }
@@ -99,42 +105,15 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
   }
 
   async function named(name: string): Promise<CollectionMeta> {
-    const alias = await aliases.findOne({ _id: name });
+    const alias = await aliases.findOne({ _id: { $eq: name } });
     return physical(alias?.collection ?? name, false);
   }
 
-  const toStored = (raw: StoredReadModel): StoredDocument => ({
+  const toStored = (raw: MongoStoredReadModel): StoredDocument => ({
     id: raw._id,
     document: raw.doc ?? {},
     position: raw._pos,
   });
-
-  async function write(
-    collection: string,
-    operations: Parameters<typeof toBulkOperations>[0],
-    session?: ClientSession,
-  ) {
-    let pending = operations;
-    if (session !== undefined && pending.length > 0) {
-      // In a transaction a duplicate-key error aborts everything, so drop stale operations first.
-      const stored = await documents(collection)
-        .find({ _id: { $in: pending.map((op) => op.id) } }, { projection: { [positionField]: 1 }, session })
-        .toArray();
-      const positions = new Map(stored.map((doc) => [doc._id, doc._pos]));
-      pending = pending.filter((op) => (positions.get(op.id) ?? 0) < op.position);
-    }
-    const bulk = toBulkOperations(pending);
-    if (bulk.length === 0) return;
-    try {
-      await documents(collection).bulkWrite(bulk as AnyBulkWriteOperation<StoredReadModel>[], {
-        ordered: false,
-        ...(session === undefined ? {} : { session }),
-      });
-    } catch (error) {
-      // Inside a transaction the error already aborted it: let withTransaction see it.
-      if (session !== undefined || !isOnlyStaleUpserts(error)) throw error;
-    }
-  }
 
   return {
     checkpoints,
@@ -142,13 +121,19 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
 
     async ensureCollection(collection, collectionOptions) {
       const target = documents(collection);
-      await metadata.updateOne(
-        { _id: collection },
-        { $setOnInsert: { indexes: { ...collectionOptions.indexes } } },
-        { upsert: true },
+      await retryDuplicateKey(() =>
+        metadata.updateOne(
+          { _id: collection },
+          { $setOnInsert: { indexes: { ...collectionOptions.indexes } } },
+          { upsert: true },
+        ),
       );
       known.delete(collection);
       const stored = await physical(collection);
+      // Created up front: a transaction on a sharded cluster may not create it implicitly.
+      await db.createCollection(target.collectionName).catch((error: unknown) => {
+        if (!isNamespaceExists(error)) throw error;
+      });
       const specs = Object.keys(stored.indexes).map((field) => ({
         key: { [`${documentField}.${field}`]: 1, _id: 1 } as const,
         name: `ordo_${field}`,
@@ -168,35 +153,40 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
       await physical(batch.collection);
       const checkpoint = batch.checkpoint;
       if (!(await useTransactions())) {
-        await write(batch.collection, batch.operations);
+        // The checkpoint is written only once every write of the batch is acknowledged.
+        await writeGuarded(documents(batch.collection), batch.operations);
         if (checkpoint !== undefined) await checkpoints.save(batch.collection, batch.partition, checkpoint);
         return;
       }
       const session = db.client.startSession();
       try {
+        // withTransaction re-runs this on TransientTransactionError and retries the commit on UnknownTransactionCommitResult.
         await session.withTransaction(async () => {
-          await write(batch.collection, batch.operations, session);
+          await writeGuarded(documents(batch.collection), batch.operations, session);
           if (checkpoint !== undefined)
             await checkpoints.saveIn(batch.collection, batch.partition, checkpoint, session);
-        });
+        }, transactionOptions);
       } finally {
         await session.endSession();
       }
     },
 
     async resolveAlias(alias) {
-      return (await aliases.findOne({ _id: alias }))?.collection;
+      return (await aliases.findOne({ _id: { $eq: alias } }))?.collection;
     },
 
     async switchAlias(alias, collection) {
       await physical(collection);
-      await aliases.updateOne({ _id: alias }, { $set: { collection } }, { upsert: true });
+      await retryDuplicateKey(() => aliases.updateOne({ _id: alias }, { $set: { collection } }, { upsert: true }));
     },
 
     async dropCollection(collection) {
-      await documents(collection)
-        .drop()
-        .catch(() => false);
+      try {
+        await documents(collection).drop();
+      } catch (error) {
+        // Servers before 7.0 answer NamespaceNotFound for a collection already gone; anything else is real.
+        if (!isNamespaceNotFound(error)) throw error;
+      }
       await metadata.deleteOne({ _id: collection });
       known.delete(collection);
       await checkpoints.clear(collection);
@@ -208,7 +198,7 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
 
     async get<Doc extends ReadModelDocument>(name: string, id: string) {
       const collection = await named(name);
-      const raw = await documents(collection._id).findOne({ _id: id, [deletedField]: { $ne: true } });
+      const raw = await documents(collection._id).findOne({ _id: { $eq: id }, [deletedField]: { $ne: true } });
       return raw === null ? undefined : (toStored(raw) as StoredDocument<Doc>);
     },
 
@@ -217,7 +207,7 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
       const query = parseFindQuery(input, collection.indexes as IndexDefinitions);
       const { filter, sort, limit } = toMongoFind(query);
       const raw = await documents(collection._id)
-        .find(filter as Filter<StoredReadModel>, { sort, limit })
+        .find(filter as Filter<MongoStoredReadModel>, { sort, limit })
         .toArray();
       const items = raw.slice(0, query.limit).map(toStored) as StoredDocument<Doc>[];
       const last = items.at(-1);

@@ -1,5 +1,6 @@
 import type { Snapshot, SnapshotStore } from '@ordo/core';
 import type { Collection, Db } from 'mongodb';
+import { assertDocumentSize } from './document-size.js';
 import { isDuplicateKey } from './mongo-errors.js';
 
 export interface MongoSnapshotStoreOptions {
@@ -32,8 +33,14 @@ export function createMongoSnapshotStore(options: MongoSnapshotStoreOptions): Sn
       return { streamId, streamVersion: found.streamVersion, stateVersion: found.stateVersion, state: found.state };
     },
     async save(snapshot: Snapshot) {
-      try {
-        await snapshots.replaceOne(
+      const replacement = {
+        streamVersion: snapshot.streamVersion,
+        stateVersion: snapshot.stateVersion,
+        state: snapshot.state,
+      };
+      assertDocumentSize(snapshots.collectionName, snapshot.streamId, { _id: snapshot.streamId, ...replacement });
+      const replace = () =>
+        snapshots.replaceOne(
           {
             _id: snapshot.streamId,
             $or: [
@@ -41,12 +48,19 @@ export function createMongoSnapshotStore(options: MongoSnapshotStoreOptions): Sn
               { streamVersion: { $lte: snapshot.streamVersion } },
             ],
           },
-          { streamVersion: snapshot.streamVersion, stateVersion: snapshot.stateVersion, state: snapshot.state },
-          { upsert: true },
+          replacement,
+          // Undefined fields are left out, as JSON would, instead of coming back as null.
+          { upsert: true, ignoreUndefined: true },
         );
-      } catch (error) {
-        // The stored snapshot is newer for the same state version: keep it.
-        if (!isDuplicateKey(error)) throw error;
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await replace();
+          return;
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          // E11000 means the guard missed: a newer snapshot (keep it), or, once, a concurrent first insert to re-check.
+          if (attempt === 2) return;
+        }
       }
     },
   };
