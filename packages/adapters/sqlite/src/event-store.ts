@@ -4,6 +4,7 @@ import {
   type EventStore,
   type EventSubscription,
   type RecordedEvent,
+  timeOrderedUuid,
 } from '@ordo/core';
 import type Database from 'better-sqlite3';
 import { createAppendBatch } from './append-batch.js';
@@ -13,7 +14,6 @@ import { StoreClosedError, translateSqliteError } from './errors.js';
 import { createEventReader } from './event-reader.js';
 import { serializeEvents, toRecordedEvent } from './event-row.js';
 import { pagedIterable } from './paged-iterable.js';
-import { timeOrderedUuid } from './time-ordered-id.js';
 import { sqliteWriteQueue } from './write-queue.js';
 
 interface SqliteEventStoreTuning {

