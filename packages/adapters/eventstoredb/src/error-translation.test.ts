@@ -1,7 +1,20 @@
-import { StreamNotFoundError, UnavailableError, WrongExpectedVersionError } from '@eventstore/db-client';
+import {
+  MaxAppendSizeExceededError,
+  StreamDeletedError,
+  StreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
 import { ConcurrencyError } from '@ordo/core';
 import { describe, expect, it } from 'vitest';
-import { isResubscribable, isStreamNotFound, toConcurrencyError } from './error-translation.js';
+import {
+  isResubscribable,
+  isStreamDeleted,
+  isStreamNotFound,
+  toAppendError,
+  toConcurrencyError,
+} from './error-translation.js';
+import { EsdbAppendTooLargeError, EsdbStreamDeletedError } from './errors.js';
 
 const wrongVersion = (current: bigint | 'no_stream') =>
   new WrongExpectedVersionError(undefined, { streamName: 's', expected: 0n, current });
@@ -15,6 +28,14 @@ describe('toConcurrencyError', () => {
 
   it('reports a missing stream as actual version 0', () => {
     expect(toConcurrencyError(wrongVersion('no_stream'), 's', 'stream_exists')?.actual).toBe(0);
+  });
+
+  it("reads the server's -1 (sent as trailer metadata by older servers) as a missing stream", () => {
+    expect(toConcurrencyError(wrongVersion(-1n), 's', 'stream_exists')?.actual).toBe(0);
+  });
+
+  it('marks an unknown actual version as NaN so the caller reads it', () => {
+    expect(toConcurrencyError({ type: 'wrong-expected-version' }, 's', 1)?.actual).toBeNaN();
   });
 
   it('leaves every other error alone', () => {
@@ -36,5 +57,38 @@ describe('isResubscribable', () => {
     expect(isResubscribable(new UnavailableError())).toBe(true);
     expect(isResubscribable(new Error('socket hang up'))).toBe(true);
     expect(isResubscribable({ type: 'access-denied' })).toBe(false);
+  });
+});
+
+describe('toAppendError', () => {
+  it('turns a batch over MaxAppendSize into EsdbAppendTooLargeError with the limit', () => {
+    const error = toAppendError(MaxAppendSizeExceededError.fromMaxAppendSize(1_048_576), 'big', 3);
+    expect(error).toBeInstanceOf(EsdbAppendTooLargeError);
+    expect(error).toMatchObject({
+      code: 'ESDB_APPEND_TOO_LARGE',
+      streamId: 'big',
+      eventCount: 3,
+      maxAppendSize: 1_048_576,
+    });
+  });
+
+  it('turns a tombstoned stream into EsdbStreamDeletedError', () => {
+    const error = toAppendError(StreamDeletedError.fromStreamName('gone'), 'gone', 1);
+    expect(error).toBeInstanceOf(EsdbStreamDeletedError);
+    expect(error).toMatchObject({ code: 'ESDB_STREAM_DELETED', streamId: 'gone' });
+  });
+
+  it('leaves conflicts and transport errors to the caller', () => {
+    expect(
+      toAppendError(new WrongExpectedVersionError(undefined, { streamName: 's', expected: 0n, current: 1n }), 's', 1),
+    ).toBeUndefined();
+    expect(toAppendError(new UnavailableError(), 's', 1)).toBeUndefined();
+  });
+});
+
+describe('isStreamDeleted', () => {
+  it('recognises a tombstoned stream only', () => {
+    expect(isStreamDeleted(StreamDeletedError.fromStreamName('gone'))).toBe(true);
+    expect(isStreamDeleted(new StreamNotFoundError(undefined, 'x'))).toBe(false);
   });
 });

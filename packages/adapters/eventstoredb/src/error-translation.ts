@@ -1,4 +1,5 @@
 import { ConcurrencyError, type ExpectedVersion } from '@ordo/core';
+import { EsdbAppendTooLargeError, EsdbStreamDeletedError } from './errors.js';
 import { versionOfRevision } from './expected-revision.js';
 
 const typeOf = (error: unknown): string | undefined =>
@@ -8,7 +9,8 @@ const typeOf = (error: unknown): string | undefined =>
 
 /**
  * Turns the client's WrongExpectedVersion into Ordo's `ConcurrencyError`, or `undefined` for any
- * other error. `actual` is the server's current revision mapped to a 1-based version when known.
+ * other error. `actual` is the server's current revision as a 1-based version (`'no_stream'` and
+ * the server's -1 are 0), or NaN when the error carries none, so the caller reads it.
  */
 export function toConcurrencyError(
   error: unknown,
@@ -21,9 +23,26 @@ export function toConcurrencyError(
   return new ConcurrencyError(streamId, expected, actual ?? Number.NaN);
 }
 
-/** Reading a stream that does not exist raises this; Ordo reads it as empty. */
+/**
+ * The typed Ordo error for an append the server refused for a reason other than its version:
+ * a tombstoned stream or a batch over `MaxAppendSize`. `undefined` for anything else.
+ */
+export function toAppendError(error: unknown, streamId: string, eventCount: number): Error | undefined {
+  const type = typeOf(error);
+  if (type === 'stream-deleted') return new EsdbStreamDeletedError(streamId);
+  if (type !== 'maximum-append-size-exceeded') return undefined;
+  const limit = (error as { maxAppendSize?: unknown }).maxAppendSize;
+  return new EsdbAppendTooLargeError(streamId, eventCount, Number.isSafeInteger(limit) ? (limit as number) : undefined);
+}
+
+/** Reading a stream that does not exist (or was soft-deleted) raises this; Ordo reads it as empty. */
 export function isStreamNotFound(error: unknown): boolean {
   return typeOf(error) === 'stream-not-found';
+}
+
+/** Reading or writing a tombstoned stream raises this. */
+export function isStreamDeleted(error: unknown): boolean {
+  return typeOf(error) === 'stream-deleted';
 }
 
 const fatalSubscriptionErrors = new Set(['access-denied', 'invalid-argument', 'stream-deleted', 'unsupported']);

@@ -20,6 +20,11 @@ export interface EsdbResolvedEvent {
   readonly event?: EsdbRecordedEvent | undefined;
 }
 
+/** A finite read: iterable, and cancellable so that stopping early also ends the server call. */
+export interface EsdbStreamingRead extends AsyncIterable<EsdbResolvedEvent> {
+  cancel(): Promise<void>;
+}
+
 export type EsdbJson = Record<string | number, unknown> | unknown[] | string;
 
 /** An event as the client writes it (JSON content). */
@@ -45,10 +50,34 @@ export type EsdbFilter =
   | (EsdbFilterBase & { readonly prefixes: string[] })
   | (EsdbFilterBase & { readonly regex: string });
 
-/** The readable a subscription returns: an async iterable that reports how much it buffers. */
-export interface EsdbSubscription extends AsyncIterable<EsdbResolvedEvent> {
+/**
+ * The object-mode readable a subscription returns, read with `read()` so that "taken from the
+ * buffer" and "handed to the consumer" are one synchronous step.
+ */
+export interface EsdbSubscription {
+  read(): EsdbResolvedEvent | null;
   readonly readableLength: number;
+  readonly readableEnded: boolean;
+  readonly destroyed: boolean;
+  on(event: 'readable' | 'end' | 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  off(event: 'readable' | 'end' | 'close', listener: () => void): unknown;
+  off(event: 'error', listener: (error: Error) => void): unknown;
   unsubscribe(): Promise<void>;
+}
+
+/** The append reply; `success` is false only on a client built with `throwOnAppendFailure: false`. */
+export interface EsdbAppendResult {
+  readonly success: boolean;
+  readonly nextExpectedRevision: bigint;
+  readonly position?: EsdbPosition | undefined;
+}
+
+interface EsdbReadOptions {
+  readonly direction: 'forwards' | 'backwards';
+  readonly maxCount: number | bigint;
+  /** Refuse to be served by a follower, whose index may lag the append just made. */
+  readonly requiresLeader?: boolean;
 }
 
 /**
@@ -60,19 +89,11 @@ export interface EsdbClient {
     streamName: string,
     events: EsdbEventData[],
     options: { expectedRevision: EsdbExpectedRevision },
-  ): Promise<{ readonly nextExpectedRevision: bigint; readonly position?: EsdbPosition | undefined }>;
+  ): Promise<EsdbAppendResult>;
   readStream(
     streamName: string,
-    options: {
-      fromRevision: 'start' | 'end' | bigint;
-      direction: 'forwards' | 'backwards';
-      maxCount: number | bigint;
-    },
-  ): AsyncIterable<EsdbResolvedEvent>;
-  readAll(options: {
-    fromPosition: 'start' | 'end' | EsdbPosition;
-    direction: 'forwards' | 'backwards';
-    maxCount: number | bigint;
-  }): AsyncIterable<EsdbResolvedEvent>;
+    options: EsdbReadOptions & { readonly fromRevision: 'start' | 'end' | bigint },
+  ): EsdbStreamingRead;
+  readAll(options: EsdbReadOptions & { readonly fromPosition: 'start' | 'end' | EsdbPosition }): EsdbStreamingRead;
   subscribeToAll(options: { fromPosition: 'start' | 'end' | EsdbPosition; filter: EsdbFilter }): EsdbSubscription;
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { ConcurrencyError, type RecordedEvent } from '@ordo/core';
+import { ConcurrencyError, type EventSubscription, type RecordedEvent } from '@ordo/core';
 import { eventStoreContract } from '@ordo/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EsdbAppendTooLargeError, EsdbStreamDeletedError } from './errors.js';
 import { createEsdbEventStore } from './event-store.js';
 
 const url = process.env.ESDB_URL;
@@ -10,14 +11,22 @@ if (url === undefined)
   console.info('@ordo/eventstoredb integration tests skipped: set ESDB_URL (e.g. esdb://localhost:2113?tls=false)');
 
 const clients: EventStoreDBClient[] = [];
-const connect = () => {
-  const client = EventStoreDBClient.connectionString(url ?? '');
+const connect = (options = '') => {
+  const base = url ?? '';
+  const client = EventStoreDBClient.connectionString(
+    `${base}${options === '' ? '' : `${base.includes('?') ? '&' : '?'}${options}`}`,
+  );
   clients.push(client);
   return client;
 };
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.dispose()));
 });
+
+async function first(subscription: EventSubscription): Promise<RecordedEvent | undefined> {
+  for await (const event of subscription) return event;
+  return undefined;
+}
 
 describe.skipIf(url === undefined)('EsdbEventStore on a real EventStoreDB', () => {
   // Every contract test uses its own random stream prefix, so it runs on a shared server.
@@ -134,4 +143,76 @@ describe.skipIf(url === undefined)('EsdbEventStore on a real EventStoreDB', () =
     expect((await store.findCommand(streamId, 'new')).map((e) => e.streamVersion)).toEqual([2, 3, 4]);
     expect(await store.findCommand(streamId, 'old')).toEqual([]);
   });
+
+  it('resumes after a checkpoint from filtered-out events without skipping the next matching event', async () => {
+    const store = createEsdbEventStore({ client: connect(), checkpointEvery: 1 });
+    const p = prefix();
+    const start = await store.headPosition();
+    const { position: noise } = await store.appendToStream(`${p}noise`, [
+      { type: 'A', data: {} },
+      { type: 'A', data: {} },
+    ]);
+    let covered: (at: number) => void = () => {};
+    const checkpoint = new Promise<number>((resolve) => {
+      covered = (at) => {
+        if (at >= noise) resolve(at);
+      };
+    });
+    const filter = { streamIdPrefixes: [`${p}signal`] };
+    const watching = store.subscribe({ after: start, filter, onCheckpoint: (at) => covered(at) });
+    const idle = first(watching);
+    const resumeAt = await checkpoint;
+    await watching.close();
+    expect(await idle).toBeUndefined();
+    // The catch-up checkpoint is "before the next record": reporting that record's position would skip it.
+    await store.appendToStream(`${p}signal`, [{ type: 'A', data: { n: 1 } }]);
+    await store.appendToStream(`${p}signal`, [{ type: 'A', data: { n: 2 } }]);
+    const resumed = store.subscribe({ after: resumeAt, filter });
+    const event = await first(resumed);
+    await resumed.close();
+    expect(event?.data).toEqual({ n: 1 });
+  });
+
+  it('maps a conflict answered without an exception (throwOnAppendFailure=false) to ConcurrencyError', async () => {
+    const store = createEsdbEventStore({ client: connect('throwOnAppendFailure=false') });
+    const streamId = `${prefix()}soft`;
+    await store.appendToStream(streamId, [{ type: 'A', data: {} }]);
+    await expect(
+      store.appendToStream(streamId, [{ type: 'A', data: {} }], { expectedVersion: 'no_stream' }),
+    ).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT', actual: 1 });
+    expect(await collectVersions(store.readStream(streamId))).toEqual([1]);
+  });
+
+  it('refuses a tombstoned stream with EsdbStreamDeletedError on read and append', async () => {
+    const client = connect();
+    const store = createEsdbEventStore({ client });
+    const streamId = `${prefix()}tomb`;
+    await store.appendToStream(streamId, [{ type: 'A', data: {} }]);
+    await client.tombstoneStream(streamId);
+    await expect(collectVersions(store.readStream(streamId))).rejects.toBeInstanceOf(EsdbStreamDeletedError);
+    await expect(store.appendToStream(streamId, [{ type: 'A', data: {} }])).rejects.toBeInstanceOf(
+      EsdbStreamDeletedError,
+    );
+  });
+
+  it('refuses a batch over the server MaxAppendSize as a whole, with a typed error', async () => {
+    const store = createEsdbEventStore({ client: connect() });
+    const streamId = `${prefix()}big`;
+    // Two 600 KB events: each fits the default 1 MiB limit, the batch does not.
+    const blob = 'x'.repeat(600 * 1024);
+    const error = await store
+      .appendToStream(streamId, [
+        { type: 'A', data: { blob } },
+        { type: 'A', data: { blob } },
+      ])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EsdbAppendTooLargeError);
+    expect(await collectVersions(store.readStream(streamId))).toEqual([]);
+  });
 });
+
+async function collectVersions(events: AsyncIterable<RecordedEvent>): Promise<number[]> {
+  const versions: number[] = [];
+  for await (const event of events) versions.push(event.streamVersion);
+  return versions;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EsdbPositionError } from './errors.js';
-import { readPositionAfter, toOrdoPosition } from './esdb-position.js';
+import { coveredByCheckpoint, readPositionAfter, toOrdoPosition } from './esdb-position.js';
 
 describe('toOrdoPosition', () => {
   it('uses the commit position, which is distinct per event of a batch', () => {
@@ -29,5 +29,16 @@ describe('readPositionAfter', () => {
 
   it('rejects a position that is not a safe integer', () => {
     expect(() => readPositionAfter(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('coveredByCheckpoint', () => {
+  it("is the checkpoint's commit when it covers the event there (a live checkpoint at an event)", () => {
+    expect(coveredByCheckpoint({ commit: 4_242n, prepare: 4_242n })).toBe(4_242);
+  });
+
+  it('needs a lookup for a catch-up checkpoint that sits before the record at its commit', () => {
+    // (next record, 0): the event at 4_242 is still to come, so 4_242 must not be reported.
+    expect(coveredByCheckpoint({ commit: 4_242n, prepare: 0n })).toBeUndefined();
   });
 });

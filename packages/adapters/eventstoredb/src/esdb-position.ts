@@ -24,3 +24,13 @@ export function readPositionAfter(after: number | undefined): 'start' | EsdbPosi
   const at = BigInt(after);
   return { commit: at, prepare: at };
 }
+
+/**
+ * The Ordo position a server checkpoint covers, or `undefined` when only a read can tell. A checkpoint
+ * `(c, p)` with `p >= c` covers the event at commit `c`. Catch-up pages report `(start of the next
+ * record, 0)`: the event at `c` is still ahead, and `c - 1` is no record boundary the server would
+ * accept as a start, so the caller looks up the last event before the checkpoint instead.
+ */
+export function coveredByCheckpoint(at: EsdbPosition): number | undefined {
+  return at.prepare >= at.commit ? toOrdoPosition(at) : undefined;
+}

@@ -30,8 +30,9 @@ class ScriptedSubscription extends PassThrough implements EsdbSubscription {
     };
     this.write(resolved);
   }
-  checkpoint(position: number): void {
-    const at: EsdbPosition = { commit: BigInt(position), prepare: BigInt(position) };
+  /** A catch-up page reports `(start of the next record, 0)`; a live checkpoint an event's own position. */
+  checkpoint(position: number, prepare = position): void {
+    const at: EsdbPosition = { commit: BigInt(position), prepare: BigInt(prepare) };
     void this.serverFilter.checkpointReached?.(this, at);
   }
   async unsubscribe(): Promise<void> {
@@ -40,10 +41,38 @@ class ScriptedSubscription extends PassThrough implements EsdbSubscription {
   }
 }
 
-function scriptedClient() {
+/** `log` holds the positions of every event in $all, the filtered ones too, for backward lookups. */
+function scriptedClient(log: readonly number[] = []) {
   const opened: { from: unknown; subscription: ScriptedSubscription }[] = [];
+  const lookups: EsdbPosition[] = [];
   const waiters: (() => void)[] = [];
   const client = {
+    readAll(options: { fromPosition: EsdbPosition; direction: string }) {
+      lookups.push(options.fromPosition);
+      const before = log.filter((p) => BigInt(p) < options.fromPosition.commit).at(-1);
+      const events: EsdbResolvedEvent[] =
+        before === undefined
+          ? []
+          : [
+              {
+                event: {
+                  streamId: 'noise-1',
+                  id: `id-${before}`,
+                  revision: 0n,
+                  type: 'Noise',
+                  created: new Date(0),
+                  data: {},
+                  position: { commit: BigInt(before), prepare: BigInt(before) },
+                },
+              },
+            ];
+      return Object.assign(
+        (async function* () {
+          yield* events;
+        })(),
+        { cancel: async () => {} },
+      );
+    },
     subscribeToAll(options: { fromPosition: unknown; filter: EsdbFilter }) {
       const subscription = new ScriptedSubscription(options.filter);
       opened.push({ from: options.fromPosition, subscription });
@@ -60,7 +89,7 @@ function scriptedClient() {
       };
       check();
     });
-  return { client, opened, opening };
+  return { client, opened, opening, lookups };
 }
 
 const positions = (events: readonly RecordedEvent[]) => events.map((e) => e.position);
@@ -172,5 +201,62 @@ describe('createEsdbSubscription', () => {
     server.event(3, 'a-1', 'Kept');
     expect((await next).value).toMatchObject({ position: 3, type: 'Kept', streamId: 'a-1' });
     await subscription.close();
+  });
+
+  it('reports a checkpoint between records as the last event before it, so the next event is not skipped', async () => {
+    // Events at 100 (delivered), 200 and 300 (filtered out); the page then reports (400, 0).
+    const { client, opened, opening, lookups } = scriptedClient([100, 200, 300]);
+    const checkpoints: number[] = [];
+    const subscription = createEsdbSubscription({
+      client,
+      resubscribe: { initialDelayMs: 1, maxDelayMs: 2 },
+      onCheckpoint: (at) => checkpoints.push(at),
+    });
+    const iterator = subscription[Symbol.asyncIterator]();
+    const first = iterator.next();
+    const server = await opening(1);
+    server.event(100);
+    server.checkpoint(400, 0);
+    server.event(400);
+    server.event(450);
+    expect((await first).value?.position).toBe(100);
+    expect((await iterator.next()).value?.position).toBe(400);
+    expect((await iterator.next()).value?.position).toBe(450);
+    expect(checkpoints).toEqual([300]);
+    expect(lookups).toEqual([{ commit: 400n, prepare: 0n }]);
+    // A checkpoint reported as 400 would have re-opened after the event at 400 and lost a successor.
+    server.checkpoint(600, 0);
+    const third = iterator.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    server.destroy(Object.assign(new Error('unavailable'), { type: 'unavailable' }));
+    const second = await opening(2);
+    second.event(500);
+    expect((await third).value?.position).toBe(500);
+    expect(opened[1]?.from).toEqual({ commit: 450n, prepare: 450n });
+    await subscription.close();
+  });
+
+  it('passes an error thrown by onCheckpoint to the consumer instead of re-opening', async () => {
+    const { client, opened, opening } = scriptedClient();
+    const subscription = createEsdbSubscription({
+      client,
+      onCheckpoint: () => {
+        throw new Error('checkpoint store down');
+      },
+    });
+    const next = subscription[Symbol.asyncIterator]().next();
+    (await opening(1)).checkpoint(50);
+    await expect(next).rejects.toThrow('checkpoint store down');
+    expect(opened).toHaveLength(1);
+  });
+
+  it('survives an error the client emits after the subscription was closed', async () => {
+    const { client, opening } = scriptedClient();
+    const subscription = createEsdbSubscription({ client });
+    const next = subscription[Symbol.asyncIterator]().next();
+    const server = await opening(1);
+    await subscription.close();
+    await expect(next).resolves.toMatchObject({ done: true });
+    expect(() => server.emit('error', new Error('late'))).not.toThrow();
   });
 });

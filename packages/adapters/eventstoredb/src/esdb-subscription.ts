@@ -7,9 +7,9 @@ import {
   sleep,
 } from '@ordo/core';
 import { isResubscribable } from './error-translation.js';
-import type { EsdbClient, EsdbResolvedEvent, EsdbSubscription } from './esdb-client.js';
+import type { EsdbClient, EsdbPosition, EsdbSubscription } from './esdb-client.js';
 import { toServerFilter } from './esdb-filter.js';
-import { readPositionAfter, toOrdoPosition } from './esdb-position.js';
+import { coveredByCheckpoint, readPositionAfter, toOrdoPosition } from './esdb-position.js';
 import { isSystemEvent, toRecordedEvent } from './event-mapping.js';
 
 export interface ResubscribeOptions {
@@ -28,12 +28,18 @@ export interface EsdbSubscriptionOptions extends SubscribeOptions {
   readonly checkpointEvery?: number;
 }
 
-type Next = IteratorResult<EsdbResolvedEvent, undefined>;
+const isAfter = (a: EsdbPosition, b: EsdbPosition) =>
+  a.commit > b.commit || (a.commit === b.commit && a.prepare > b.prepare);
 
 /**
- * A `$all` catch-up subscription with a server-side filter. Checkpoints the server sends through
- * filtered ranges reach `onCheckpoint` only once every event before them was consumed, and a
- * dropped subscription re-opens after its last position with exponential backoff and jitter.
+ * A `$all` catch-up subscription with a server-side filter. A server checkpoint reaches
+ * `onCheckpoint` only once every event before it was consumed, as the position of an event (so it
+ * is a valid place to resume), and a dropped subscription re-opens after its last position with
+ * exponential backoff and jitter.
+ *
+ * @example
+ * const subscription = createEsdbSubscription({ client, after: checkpoint, filter: { streamIdPrefixes: ['account-'] } });
+ * for await (const event of subscription) await project(event);
  */
 export function createEsdbSubscription(options: EsdbSubscriptionOptions): EventSubscription {
   const { client, filter } = options;
@@ -42,71 +48,110 @@ export function createEsdbSubscription(options: EsdbSubscriptionOptions): EventS
     maxDelayMs: options.resubscribe?.maxDelayMs ?? 10_000,
   };
   const maxAttempts = options.resubscribe?.maxAttempts ?? Number.POSITIVE_INFINITY;
+  const serverFilter = toServerFilter(filter, options.checkpointEvery);
   const closed = new AbortController();
-  const whenClosed = new Promise<Next>((resolve) =>
-    closed.signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true }),
-  );
   let current: EsdbSubscription | undefined;
+
+  // Catch-up checkpoints sit between records: the last event before one is where a resume may start.
+  async function lastEventBefore(at: EsdbPosition): Promise<number | undefined> {
+    const read = client.readAll({ fromPosition: at, direction: 'backwards', maxCount: 1 });
+    try {
+      for await (const resolved of read) {
+        if (resolved.event?.position !== undefined) return toOrdoPosition(resolved.event.position);
+      }
+      return undefined;
+    } finally {
+      await read.cancel();
+    }
+  }
 
   async function* follow(): AsyncGenerator<RecordedEvent> {
     let cursor = options.after ?? 0;
     let attempt = 0;
     while (!closed.signal.aborted) {
-      let pending: number | undefined;
-      let waiting = false;
-      const checkpoint = (position: number) => {
-        if (position <= cursor) return;
-        cursor = position;
-        options.onCheckpoint?.(position);
+      let pending: EsdbPosition | undefined;
+      let failure: Error | undefined;
+      let wake = () => {};
+      const wakeUp = () => wake();
+      const onError = (error: Error) => {
+        failure ??= error;
+        wake();
       };
-      const subscription: EsdbSubscription = client.subscribeToAll({
+      const subscription = client.subscribeToAll({
         fromPosition: readPositionAfter(cursor),
         filter: {
-          ...toServerFilter(filter, options.checkpointEvery),
-          // Events before this checkpoint may still sit in the buffer: report it once they are consumed.
+          ...serverFilter,
+          // Events before the checkpoint may still be buffered: the loop reports it once they are consumed.
           checkpointReached: (_subscription, at) => {
-            const position = toOrdoPosition(at);
-            if (waiting && subscription.readableLength === 0) checkpoint(position);
-            else pending = Math.max(pending ?? 0, position);
+            if (pending === undefined || isAfter(at, pending)) pending = at;
+            wake();
           },
         },
       });
       current = subscription;
-      let failure: unknown;
+      subscription.on('error', onError);
+      for (const event of ['readable', 'end', 'close'] as const) subscription.on(event, wakeUp);
+      closed.signal.addEventListener('abort', wakeUp);
+
+      const report = async (at: EsdbPosition) => {
+        let position = coveredByCheckpoint(at);
+        if (position === undefined) {
+          try {
+            position = await lastEventBefore(at);
+          } catch (error) {
+            failure ??= error as Error;
+            throw error;
+          }
+        }
+        if (position === undefined || position <= cursor) return;
+        cursor = position;
+        attempt = 0;
+        options.onCheckpoint?.(position);
+      };
+
       try {
-        const iterator = subscription[Symbol.asyncIterator]();
         while (!closed.signal.aborted) {
-          if (pending !== undefined && subscription.readableLength === 0) {
-            checkpoint(pending);
-            pending = undefined;
-          }
-          waiting = true;
-          const next = await Promise.race([iterator.next() as Promise<Next>, whenClosed]);
-          waiting = false;
-          if (next.done) break;
-          attempt = 0;
-          const raw = next.value.event;
-          if (raw?.position === undefined) continue;
-          const position = toOrdoPosition(raw.position);
-          if (pending !== undefined && pending < position) {
-            checkpoint(pending);
-            pending = undefined;
-          }
-          if (position <= cursor) continue;
-          if (isSystemEvent(raw)) {
-            cursor = position;
+          const resolved = subscription.read();
+          if (resolved === null) {
+            if (failure !== undefined) throw failure;
+            if (pending !== undefined) {
+              // Nothing buffered and the consumer is back here: every event before the checkpoint is done.
+              const at = pending;
+              pending = undefined;
+              await report(at);
+              continue;
+            }
+            if (subscription.readableEnded || subscription.destroyed) break;
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+            });
             continue;
           }
-          const event = toRecordedEvent(raw);
+          const raw = resolved.event;
+          if (raw?.position === undefined) continue;
+          if (pending !== undefined && isAfter(raw.position, pending)) {
+            const at = pending;
+            pending = undefined;
+            await report(at);
+          }
+          const position = toOrdoPosition(raw.position);
+          if (position <= cursor) continue;
           cursor = position;
+          attempt = 0;
+          if (isSystemEvent(raw)) continue;
+          const event = toRecordedEvent(raw);
           if (matchesFilter(event, filter)) yield event;
         }
       } catch (error) {
         if (closed.signal.aborted) return;
-        if (!isResubscribable(error)) throw error;
-        failure = error;
+        // Only the server's or the network's failures are retried; anything else is the caller's.
+        if (error !== failure || !isResubscribable(error)) throw error;
       } finally {
-        waiting = false;
+        closed.signal.removeEventListener('abort', wakeUp);
+        for (const event of ['readable', 'end', 'close'] as const) subscription.off(event, wakeUp);
+        // Keep a listener: an 'error' emitted after we stop listening would crash the process.
+        subscription.off('error', onError);
+        subscription.on('error', () => {});
         await subscription.unsubscribe().catch(() => undefined);
       }
       if (closed.signal.aborted) return;

@@ -4,6 +4,7 @@ import {
   assertExpectedVersion,
   ConcurrencyError,
   type EventStore,
+  type ExpectedVersion,
   findEarlierAppend,
   matchesFilter,
   type NewEvent,
@@ -11,10 +12,10 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from '@ordo/core';
-import { isStreamNotFound, toConcurrencyError } from './error-translation.js';
-import { EsdbAppendMismatchError } from './errors.js';
-import type { EsdbClient, EsdbRecordedEvent } from './esdb-client.js';
-import { readPositionAfter } from './esdb-position.js';
+import { isStreamDeleted, isStreamNotFound, toAppendError, toConcurrencyError } from './error-translation.js';
+import { EsdbAppendMismatchError, EsdbStreamDeletedError } from './errors.js';
+import type { EsdbClient } from './esdb-client.js';
+import { readPositionAfter, toOrdoPosition } from './esdb-position.js';
 import { createEsdbSubscription, type ResubscribeOptions } from './esdb-subscription.js';
 import { isSystemEvent, toEventData, toRecordedEvent } from './event-mapping.js';
 import { toExpectedRevision } from './expected-revision.js';
@@ -62,25 +63,35 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
   const lookbackWindow = options.lookbackWindow ?? 1000;
   const duplicateCheckWindow = options.duplicateCheckWindow ?? 100;
   const defaultBatchSize = options.batchSize ?? 500;
+  const headScanLimit = 64;
 
   async function* readEsdbStream(
     streamId: string,
     fromRevision: 'start' | 'end' | bigint,
     direction: 'forwards' | 'backwards',
     maxCount: number,
+    requiresLeader = false,
   ): AsyncGenerator<RecordedEvent> {
+    const read = client.readStream(streamId, { fromRevision, direction, maxCount, requiresLeader });
+    let complete = false;
     try {
-      for await (const resolved of client.readStream(streamId, { fromRevision, direction, maxCount })) {
+      for await (const resolved of read) {
         if (resolved.event !== undefined) yield toRecordedEvent(resolved.event);
       }
+      complete = true;
     } catch (error) {
+      if (isStreamDeleted(error)) throw new EsdbStreamDeletedError(streamId);
       if (!isStreamNotFound(error)) throw error;
+    } finally {
+      // Leaving early (a bound reached, a consumer's break) must end the server call as well.
+      if (!complete) await read.cancel().catch(() => undefined);
     }
   }
 
+  // Reads that decide an append go to the leader: a follower's index may not hold the latest write yet.
   async function latest(streamId: string, count: number): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
-    for await (const event of readEsdbStream(streamId, 'end', 'backwards', count)) events.push(event);
+    for await (const event of readEsdbStream(streamId, 'end', 'backwards', count, true)) events.push(event);
     return events;
   }
 
@@ -112,25 +123,34 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
     const data = events.map(toEventData);
     let nextExpectedRevision: bigint;
     try {
-      ({ nextExpectedRevision } = await client.appendToStream(streamId, data, {
-        expectedRevision: toExpectedRevision(expected),
-      }));
+      const reply = await client.appendToStream(streamId, data, { expectedRevision: toExpectedRevision(expected) });
+      // A client built with `throwOnAppendFailure: false` answers a conflict instead of throwing.
+      if (!reply.success) throw await conflictAt(streamId, expected);
+      nextExpectedRevision = reply.nextExpectedRevision;
     } catch (error) {
+      if (error instanceof ConcurrencyError) throw error;
+      const refused = toAppendError(error, streamId, data.length);
+      if (refused !== undefined) throw refused;
       const conflict = toConcurrencyError(error, streamId, expected);
       if (conflict === undefined) throw error;
-      if (!Number.isNaN(conflict.actual)) throw conflict;
-      const [last] = await latest(streamId, 1);
-      throw new ConcurrencyError(streamId, expected, last?.streamVersion ?? 0);
+      throw Number.isNaN(conflict.actual) ? await conflictAt(streamId, expected) : conflict;
     }
     // Read the batch back: the append reply has no per-event positions or server timestamps.
     const firstRevision = nextExpectedRevision - BigInt(data.length - 1);
     const written: RecordedEvent[] = [];
-    for await (const event of readEsdbStream(streamId, firstRevision, 'forwards', data.length)) written.push(event);
+    for await (const event of readEsdbStream(streamId, firstRevision, 'forwards', data.length, true)) {
+      written.push(event);
+    }
     const ids = data.map((event) => event.id);
     if (written.length !== ids.length || written.some((event, i) => event.id !== ids[i])) {
       throw new EsdbAppendMismatchError(streamId, `expected ids ${ids.join(',')} at revision ${firstRevision}`);
     }
     return resultOf(written);
+  }
+
+  async function conflictAt(streamId: string, expected: ExpectedVersion): Promise<ConcurrencyError> {
+    const [last] = await latest(streamId, 1);
+    return new ConcurrencyError(streamId, expected, last?.streamVersion ?? 0);
   }
 
   function resultOf(written: readonly RecordedEvent[]): AppendResult {
@@ -157,41 +177,51 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
       let cursor = readOptions.after ?? 0;
       const to = readOptions.to ?? Number.POSITIVE_INFINITY;
       while (cursor < to) {
-        // The page starts at the cursor's own event (inclusive), so ask for one more.
+        // A forward $all read includes the event at its start position, so ask for one more.
         const maxCount = cursor > 0 ? batchSize + 1 : batchSize;
         let fetched = 0;
         let fresh = 0;
-        for await (const resolved of client.readAll({
-          fromPosition: readPositionAfter(cursor),
-          direction: 'forwards',
-          maxCount,
-        })) {
-          fetched += 1;
-          const raw: EsdbRecordedEvent | undefined = resolved.event;
-          if (raw === undefined) continue;
-          const event = isSystemEvent(raw) ? undefined : toRecordedEvent(raw);
-          const position = event?.position ?? Number(raw.position?.commit ?? 0n);
-          if (position <= cursor) continue;
-          if (position > to) return;
-          fresh += 1;
-          cursor = position;
-          if (event !== undefined && matchesFilter(event, readOptions.filter)) yield event;
+        const read = client.readAll({ fromPosition: readPositionAfter(cursor), direction: 'forwards', maxCount });
+        let complete = false;
+        try {
+          for await (const resolved of read) {
+            fetched += 1;
+            const raw = resolved.event;
+            if (raw?.position === undefined) continue;
+            const position = toOrdoPosition(raw.position);
+            if (position <= cursor) continue;
+            if (position > to) return;
+            fresh += 1;
+            cursor = position;
+            if (isSystemEvent(raw)) continue;
+            const event = toRecordedEvent(raw);
+            if (matchesFilter(event, readOptions.filter)) yield event;
+          }
+          complete = true;
+        } finally {
+          if (!complete) await read.cancel().catch(() => undefined);
         }
         if (fresh === 0 || fetched < maxCount) return;
       }
     })();
   }
 
+  // One backward $all read, stopped at the newest non-system event (ESDB writes its own events after ours).
   async function headPosition(): Promise<number> {
+    const read = client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: headScanLimit });
     let head = 0;
-    for await (const resolved of client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 64 })) {
-      const raw = resolved.event;
-      if (raw?.position === undefined) continue;
-      const position = Number(raw.position.commit);
-      if (head === 0) head = position;
-      if (!isSystemEvent(raw)) return position;
+    try {
+      for await (const resolved of read) {
+        const raw = resolved.event;
+        if (raw?.position === undefined) continue;
+        const position = toOrdoPosition(raw.position);
+        if (head === 0) head = position;
+        if (!isSystemEvent(raw)) return position;
+      }
+      return head;
+    } finally {
+      await read.cancel().catch(() => undefined);
     }
-    return head;
   }
 
   async function findCommand(streamId: string, commandId: string): Promise<readonly RecordedEvent[]> {

@@ -1,6 +1,18 @@
-export { isResubscribable, isStreamNotFound, toConcurrencyError } from './error-translation.js';
-export { EsdbAppendMismatchError, EsdbPositionError } from './errors.js';
+export {
+  isResubscribable,
+  isStreamDeleted,
+  isStreamNotFound,
+  toAppendError,
+  toConcurrencyError,
+} from './error-translation.js';
+export {
+  EsdbAppendMismatchError,
+  EsdbAppendTooLargeError,
+  EsdbPositionError,
+  EsdbStreamDeletedError,
+} from './errors.js';
 export type {
+  EsdbAppendResult,
   EsdbClient,
   EsdbEventData,
   EsdbExpectedRevision,
@@ -8,10 +20,11 @@ export type {
   EsdbPosition,
   EsdbRecordedEvent,
   EsdbResolvedEvent,
+  EsdbStreamingRead,
   EsdbSubscription,
 } from './esdb-client.js';
 export { toServerFilter } from './esdb-filter.js';
-export { readPositionAfter, toOrdoPosition } from './esdb-position.js';
+export { coveredByCheckpoint, readPositionAfter, toOrdoPosition } from './esdb-position.js';
 export {
   createEsdbSubscription,
   type EsdbSubscriptionOptions,
