@@ -25,14 +25,26 @@ describe('CommitTracker', () => {
     await expect(tracker.waitFor(0, 15)).resolves.toBe('committed');
   });
 
-  it('revokes every pending wait on a rebalance and marks older deliveries stale', async () => {
+  it('keeps waits across a new generation, which only marks older deliveries stale', async () => {
     const tracker = new CommitTracker();
     const generation = tracker.generation;
-    const waits = [tracker.waitFor(0, 1), tracker.waitFor(3, 1)];
-    tracker.revokeAll();
-    await expect(Promise.all(waits)).resolves.toEqual(['revoked', 'revoked']);
+    const waiting = tracker.waitFor(0, 1);
+    tracker.nextGeneration();
     expect(tracker.isCurrent(generation)).toBe(false);
     expect(tracker.isCurrent(tracker.generation)).toBe(true);
+    tracker.commit(0, 1);
+    await expect(waiting).resolves.toBe('committed');
+  });
+
+  it('revokes the waits of one partition, or of all on close', async () => {
+    const tracker = new CommitTracker();
+    const first = tracker.waitFor(0, 1);
+    const other = tracker.waitFor(3, 1);
+    tracker.revoke(0);
+    await expect(first).resolves.toBe('revoked');
+    const last = tracker.waitFor(4, 1);
+    tracker.revokeAll();
+    await expect(Promise.all([other, last])).resolves.toEqual(['revoked', 'revoked']);
     tracker.commit(0, 1);
     expect(tracker.committedPosition(0)).toBe(1);
   });

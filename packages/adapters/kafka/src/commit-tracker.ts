@@ -8,18 +8,29 @@ interface Waiter {
 }
 
 /**
- * Rebalance bookkeeping of the Kafka source. A batch handed to the runner waits here until the
- * runner committed its read-model writes; a rebalance or close revokes the waits, so offsets of
- * work that finished after a partition was taken away are never committed by the old owner.
+ * Bookkeeping of the Kafka source. A batch handed to the runner waits here until the runner
+ * committed its read-model writes; a wait ends early only when nobody will write the partition
+ * any more (the runner let go of it, or the feed closed). Every group (re)join starts a new
+ * generation, and a batch delivered in an older one must not commit offsets.
  */
 export class CommitTracker {
   readonly #committed = new Map<number, number>();
   readonly #waiters = new Set<Waiter>();
   #generation = 0;
 
-  /** Bumped on every rebalance; a batch remembers the generation it was delivered in. */
+  /** Changes on every rebalance; a batch remembers the generation it was delivered in. */
   get generation(): number {
     return this.#generation;
+  }
+
+  /** The group is rebalancing or was joined again. */
+  nextGeneration(): void {
+    this.#generation += 1;
+  }
+
+  /** Whether a batch delivered in `generation` may still commit its offsets. */
+  isCurrent(generation: number): boolean {
+    return generation === this.#generation;
   }
 
   committedPosition(partition: number): number {
@@ -30,28 +41,28 @@ export class CommitTracker {
   commit(partition: number, position: number): void {
     if (position > this.committedPosition(partition)) this.#committed.set(partition, position);
     for (const waiter of [...this.#waiters]) {
-      if (waiter.partition === partition && waiter.position <= position) {
-        this.#waiters.delete(waiter);
-        waiter.resolve('committed');
-      }
+      if (waiter.partition === partition && waiter.position <= position) this.#settle(waiter, 'committed');
     }
   }
 
-  /** Resolves once `partition` is committed through `position`, or as `'revoked'` on a rebalance. */
+  /** Resolves once `partition` is committed through `position`, or as `'revoked'` when it is let go. */
   waitFor(partition: number, position: number): Promise<CommitOutcome> {
     if (this.committedPosition(partition) >= position) return Promise.resolve('committed');
     return new Promise((resolve) => this.#waiters.add({ partition, position, resolve }));
   }
 
-  /** The group is rebalancing (kafkajs revokes every partition first): release all waits. */
-  revokeAll(): void {
-    this.#generation += 1;
-    for (const waiter of [...this.#waiters]) waiter.resolve('revoked');
-    this.#waiters.clear();
+  /** Nobody will commit `partition` any more (its reader stopped): release its waits. */
+  revoke(partition: number): void {
+    for (const waiter of [...this.#waiters]) if (waiter.partition === partition) this.#settle(waiter, 'revoked');
   }
 
-  /** Whether a batch delivered in `generation` may still commit its offsets. */
-  isCurrent(generation: number): boolean {
-    return generation === this.#generation;
+  /** The feed is closing: release every wait. */
+  revokeAll(): void {
+    for (const waiter of [...this.#waiters]) this.#settle(waiter, 'revoked');
+  }
+
+  #settle(waiter: Waiter, outcome: CommitOutcome): void {
+    this.#waiters.delete(waiter);
+    waiter.resolve(outcome);
   }
 }

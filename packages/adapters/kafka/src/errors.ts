@@ -55,3 +55,20 @@ export class KafkaGroupInUseError extends OrdoError {
     super(`Consumer group ${groupId} already feeds a projection here; give each projection its own group`);
   }
 }
+
+/** Kafka refused a produce request as too large (`message.max.bytes` / the topic's `max.message.bytes`). */
+export class KafkaRecordTooLargeError extends OrdoError {
+  readonly code = 'KAFKA_RECORD_TOO_LARGE';
+  constructor(
+    readonly topic: string,
+    readonly firstPosition: number,
+    readonly lastPosition: number,
+    readonly bytes: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Kafka refused ${bytes} bytes of events ${firstPosition}..${lastPosition} for ${topic} as too large; ` +
+        "raise the topic's max.message.bytes (and the broker's message.max.bytes) or lower the relay's maxBatchBytes",
+    );
+  }
+}

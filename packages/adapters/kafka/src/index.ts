@@ -4,6 +4,7 @@ export {
   KafkaGroupInUseError,
   KafkaMessageFormatError,
   KafkaPartitioningError,
+  KafkaRecordTooLargeError,
   KafkaReplayUnsupportedError,
   KafkaTopicMismatchError,
 } from './errors.js';
@@ -25,6 +26,7 @@ export {
   type KafkaRelayOptions,
   type RelayProducer,
 } from './kafka-relay.js';
-export { type EnsureKafkaTopicOptions, ensureKafkaTopic } from './kafka-topic.js';
+export { type EnsureKafkaTopicOptions, ensureKafkaTopic, fetchPartitionCount } from './kafka-topic.js';
 export { lingerBatches } from './linger-batches.js';
-export { type KafkaBatchPlan, type PlanOptions, planKafkaBatch } from './plan-kafka-batch.js';
+export { type KafkaBatchStep, type KafkaRecord, type PlanOptions, planKafkaBatch } from './plan-kafka-batch.js';
+export { recordBytes, splitRecords } from './split-records.js';

@@ -1,9 +1,11 @@
 import { createInMemoryEventStore, type EventStore } from '@ordo/core';
 import type { CheckpointStore } from '@ordo/projections';
-import type { Message, RecordMetadata } from 'kafkajs';
+import { type Kafka, type Message, Partitioners, type ProducerConfig, type RecordMetadata } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromKafkaMessage } from './event-message.js';
+import { KafkaRecordTooLargeError } from './errors.js';
+import { fromKafkaMessage, toKafkaMessage } from './event-message.js';
 import { createKafkaRelay, type RelayProducer } from './kafka-relay.js';
+import { recordBytes } from './split-records.js';
 
 /** A checkpoint store kept in a Map, with the port's never-backwards rule. */
 function mapCheckpoints(): CheckpointStore & { readonly saved: number[] } {
@@ -176,10 +178,11 @@ describe('createKafkaRelay', () => {
     expect(watermarks).toEqual([[], ['0@3', '1@3', '2@3']]);
   });
 
-  it('stops while a send hangs on an unreachable broker, without moving its checkpoint', async () => {
+  it('on stop, waits for a send in flight to end and keeps its checkpoint when it failed', async () => {
     const store = createInMemoryEventStore();
     await append(store, 'a', 1);
     const checkpoints = mapCheckpoints();
+    const calls: string[] = [];
     let fail: (error: Error) => void = () => {};
     let sending: () => void = () => {};
     const sendStarted = new Promise<void>((resolve) => {
@@ -187,7 +190,7 @@ describe('createKafkaRelay', () => {
     });
     const producer: RelayProducer = {
       connect: async () => {},
-      disconnect: async () => fail(new Error('disconnected')),
+      disconnect: async () => void calls.push('disconnect'),
       send: () =>
         new Promise((_resolve, reject) => {
           fail = reject;
@@ -197,9 +200,137 @@ describe('createKafkaRelay', () => {
     const relay = createKafkaRelay({ store, topic: 'events', checkpoints, producer, lingerMs: 1 });
     await relay.start();
     await sendStarted;
-    await relay.stop();
+    const stopping = relay.stop().then(() => calls.push('stopped'));
+    await Promise.resolve();
+    // Disconnecting under a retrying kafkajs send would make it reconnect: the relay waits instead.
+    expect(calls).toEqual([]);
+    fail(new Error('KafkaJSNumberOfRetriesExceeded'));
+    await stopping;
+    expect(calls).toEqual(['disconnect', 'stopped']);
     expect(checkpoints.saved).toEqual([]);
     expect(relay.position).toBe(0);
+  });
+
+  it('builds an idempotent murmur2 producer and starts a fresh session after a failed send', async () => {
+    const store = createInMemoryEventStore();
+    const { position } = await append(store, 'a', 2);
+    const configs: ProducerConfig[] = [];
+    const sessions = [scriptedProducer(), scriptedProducer()];
+    sessions[0]?.producer.failNext(1);
+    const disconnected: number[] = [];
+    const kafka = {
+      producer: (config: ProducerConfig) => {
+        const index = configs.push(config) - 1;
+        const session = sessions[index];
+        if (session === undefined) throw new Error('unexpected producer');
+        return { ...session.producer, disconnect: async () => void disconnected.push(index) };
+      },
+    } as unknown as Pick<Kafka, 'producer'>;
+    const relay = createKafkaRelay({
+      kafka,
+      store,
+      topic: 'events',
+      checkpoints: mapCheckpoints(),
+      lingerMs: 1,
+      retry: { initialDelayMs: 1, maxDelayMs: 2 },
+    });
+    opened.push(relay);
+    await relay.start();
+    await relay.whenRelayed(position);
+    expect(configs).toHaveLength(2);
+    expect(configs[0]).toMatchObject({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    expect(configs[0]?.createPartitioner).toBe(Partitioners.DefaultPartitioner);
+    expect(disconnected).toEqual([0]);
+    expect(sessions[1]?.acknowledged.map((m) => m.headers?.['ordo-position'])).toEqual(['1', '2']);
+  });
+
+  it('splits a batch into requests under maxBatchBytes, watermarks after the last event', async () => {
+    const store = createInMemoryEventStore();
+    const { position } = await append(store, 'a', 4);
+    const { producer, attempted } = scriptedProducer();
+    const one = recordBytes(toKafkaMessage((await store.readStream('a')[Symbol.asyncIterator]().next()).value));
+    const relay = createKafkaRelay({
+      store,
+      topic: 'events',
+      checkpoints: mapCheckpoints(),
+      producer,
+      partitions: 2,
+      maxBatchBytes: one * 2 + 5,
+      lingerMs: 1,
+    });
+    opened.push(relay);
+    await relay.start();
+    await relay.whenRelayed(position);
+    const described = attempted.map((messages) =>
+      messages.map((m) => m.headers?.['ordo-position'] ?? `w${m.partition}@${m.headers?.['ordo-watermark']}`),
+    );
+    expect(described).toEqual([
+      ['1', '2'],
+      ['3', '4', 'w0@4', 'w1@4'],
+    ]);
+  });
+
+  it('reports a record Kafka refuses as too large with a typed error and keeps its checkpoint', async () => {
+    const store = createInMemoryEventStore();
+    await append(store, 'a', 1);
+    const checkpoints = mapCheckpoints();
+    let reported: (error: unknown) => void = () => {};
+    const firstError = new Promise<unknown>((resolve) => {
+      reported = resolve;
+    });
+    const producer: RelayProducer = {
+      connect: async () => {},
+      disconnect: async () => {},
+      send: async () => {
+        throw Object.assign(new Error('The request included a message larger than the max message size'), {
+          type: 'MESSAGE_TOO_LARGE',
+        });
+      },
+    };
+    const relay = createKafkaRelay({
+      store,
+      topic: 'events',
+      checkpoints,
+      producer,
+      lingerMs: 1,
+      retry: { initialDelayMs: 1, maxDelayMs: 1 },
+      onError: (error) => reported(error),
+    });
+    opened.push(relay);
+    await relay.start();
+    const error = await firstError;
+    expect(error).toBeInstanceOf(KafkaRecordTooLargeError);
+    expect(error).toMatchObject({ code: 'KAFKA_RECORD_TOO_LARGE', firstPosition: 1, lastPosition: 1 });
+    expect(checkpoints.saved).toEqual([]);
+  });
+
+  it('keeps saving checkpoints after one save failed', async () => {
+    const store = createInMemoryEventStore();
+    const checkpoints = mapCheckpoints();
+    const save = checkpoints.save;
+    let failSave = true;
+    checkpoints.save = async (...args) => {
+      if (failSave) {
+        failSave = false;
+        throw new Error('checkpoint store busy');
+      }
+      return save(...args);
+    };
+    const { producer } = scriptedProducer();
+    await append(store, 'a', 1);
+    const relay = createKafkaRelay({
+      store,
+      topic: 'events',
+      checkpoints,
+      producer,
+      lingerMs: 1,
+      retry: { initialDelayMs: 1, maxDelayMs: 2 },
+    });
+    opened.push(relay);
+    await relay.start();
+    const { position } = await append(store, 'a', 1);
+    await relay.whenRelayed(position);
+    expect((await checkpoints.load('relay:events')).get(0)).toBe(position);
   });
 
   it('refuses to start without a Kafka client or producer', () => {

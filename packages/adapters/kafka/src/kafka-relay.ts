@@ -1,8 +1,10 @@
 import { backoffDelay, type EventFilter, type EventStore, type RecordedEvent, sleep } from '@ordo/core';
 import type { CheckpointStore } from '@ordo/projections';
 import { type Kafka, type Message, Partitioners, type RecordMetadata } from 'kafkajs';
+import { KafkaRecordTooLargeError } from './errors.js';
 import { toKafkaMessage, toWatermarkMessage } from './event-message.js';
 import { lingerBatches } from './linger-batches.js';
+import { recordBytes, splitRecords } from './split-records.js';
 
 /** The producer calls the relay makes; a kafkajs `Producer` fits. */
 export interface RelayProducer {
@@ -16,15 +18,21 @@ export interface KafkaRelayOptions {
   readonly topic: string;
   /** Where the relay keeps its position (`relay:<topic>`, partition 0 by default). */
   readonly checkpoints: CheckpointStore;
-  /** The relay builds an idempotent producer from this client... */
+  /** The relay builds an idempotent producer from this client, and a fresh one after a failed send... */
   readonly kafka?: Pick<Kafka, 'producer'>;
-  /** ...or uses this one as is (then it must be idempotent with acks -1 for the guarantees below). */
+  /** ...or uses this one as is (idempotent, DefaultPartitioner; the relay cannot renew its session). */
   readonly producer?: RelayProducer;
   /** Checkpoint key; give each relay of the same topic its own. */
   readonly name?: string;
   readonly filter?: EventFilter;
   /** Events per Kafka request. Default 500. */
   readonly batchSize?: number;
+  /**
+   * Most bytes (keys, values, headers) per produce request. kafkajs writes a partition's records of one
+   * request as one record batch, which the broker refuses above the topic's `max.message.bytes`
+   * (default 1 MiB). Default 1,000,000.
+   */
+  readonly maxBatchBytes?: number;
   /** How long a batch waits for more events once it has one. Default 5 ms. */
   readonly lingerMs?: number;
   /**
@@ -47,13 +55,16 @@ export interface KafkaRelay {
   whenRelayed(position: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** A producer whose retries never reorder or duplicate within a session (Kafka's idempotent producer). */
+/**
+ * An idempotent producer (acks -1 enforced by kafkajs, one request in flight) with kafkajs's
+ * `DefaultPartitioner`: Kafka's murmur2, the same function as @ordo/projections' `partitionFor`.
+ * Retries follow the Kafka client's `retry` (kafkajs default 5); the relay recovers from anything beyond.
+ */
 export function createIdempotentProducer(kafka: Pick<Kafka, 'producer'>): RelayProducer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    // Kafka's murmur2 partitioner, the same function as @ordo/projections' partitioner.
     createPartitioner: Partitioners.DefaultPartitioner,
   });
 }
@@ -69,18 +80,35 @@ export function createIdempotentProducer(kafka: Pick<Kafka, 'producer'>): RelayP
  * await relay.start();
  */
 export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
-  const { store, topic, checkpoints } = options;
+  const { store, topic, checkpoints, kafka } = options;
   const key = options.name ?? `relay:${topic}`;
-  const producer =
-    options.producer ?? (options.kafka === undefined ? undefined : createIdempotentProducer(options.kafka));
-  if (producer === undefined) throw new TypeError('createKafkaRelay needs `kafka` or `producer`');
+  if (options.producer === undefined && kafka === undefined)
+    throw new TypeError('createKafkaRelay needs `kafka` or `producer`');
   const retry = options.retry ?? { initialDelayMs: 200, maxDelayMs: 10_000 };
   const batchSize = options.batchSize ?? 500;
+  const maxBatchBytes = options.maxBatchBytes ?? 1_000_000;
   const partitions = options.partitions;
+  let producer: RelayProducer | undefined = options.producer;
   let position = 0;
   let stopped = new AbortController();
   let running: Promise<void> | undefined;
   const waiters = new Set<{ position: number; resolve: () => void }>();
+
+  async function connected(): Promise<RelayProducer> {
+    if (producer !== undefined) return producer;
+    const fresh = createIdempotentProducer(kafka as Pick<Kafka, 'producer'>);
+    await fresh.connect();
+    producer = fresh;
+    return fresh;
+  }
+
+  /** After a failed send its sequence numbers may be out of step with the broker: start a new session. */
+  async function resetProducer(): Promise<void> {
+    if (options.producer !== undefined || producer === undefined) return;
+    const old = producer;
+    producer = undefined;
+    await old.disconnect().catch(() => {});
+  }
 
   async function record(at: number): Promise<void> {
     if (at <= position) return;
@@ -94,12 +122,38 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
     }
   }
 
-  // Saves run one after another, so the stored checkpoint only ever moves forward.
+  // Saves run one after another, so the stored checkpoint only ever moves forward; a failed save does not block later ones.
   let saving: Promise<void> = Promise.resolve();
   const save = (at: number) => {
-    saving = saving.then(() => record(at));
+    saving = saving.catch(() => {}).then(() => record(at));
     return saving;
   };
+
+  async function send(batch: readonly RecordedEvent[]): Promise<void> {
+    const records = batch.map(toKafkaMessage);
+    const groups = splitRecords(records, maxBatchBytes);
+    // A batch smaller than batchSize means the relay caught up: tell idle partitions where the head is.
+    const watermarks = partitions !== undefined && batch.length < batchSize ? partitions : 0;
+    const last = batch[batch.length - 1]?.position ?? 0;
+    let first = 0;
+    for (const [index, group] of groups.entries()) {
+      const messages: Message[] = [...group];
+      if (index === groups.length - 1) {
+        for (let partition = 0; partition < watermarks; partition += 1) {
+          messages.push(toWatermarkMessage(partition, last));
+        }
+      }
+      const events = batch.slice(first, first + group.length);
+      first += group.length;
+      try {
+        await (await connected()).send({ topic, acks: -1, messages });
+      } catch (error) {
+        if (!isTooLarge(error)) throw error;
+        const bytes = group.reduce((sum, r) => sum + recordBytes(r), 0);
+        throw new KafkaRecordTooLargeError(topic, events[0]?.position ?? 0, events.at(-1)?.position ?? 0, bytes, error);
+      }
+    }
+  }
 
   async function round(signal: AbortSignal): Promise<void> {
     let pulled = 0;
@@ -126,18 +180,12 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
     const stop = () => void subscription.close();
     signal.addEventListener('abort', stop, { once: true });
     try {
+      await connected();
       const batches = lingerBatches(counted, { maxSize: batchSize, lingerMs: options.lingerMs ?? 5 });
       for await (const batch of batches) {
-        const messages: Message[] = batch.map(toKafkaMessage);
-        const last = batch[batch.length - 1]?.position ?? 0;
-        if (partitions !== undefined && batch.length < batchSize) {
-          for (let partition = 0; partition < partitions; partition += 1) {
-            messages.push(toWatermarkMessage(partition, last));
-          }
-        }
-        await producer?.send({ topic, acks: -1, messages });
+        await send(batch);
         sent += batch.length;
-        let through = last;
+        let through = batch[batch.length - 1]?.position ?? 0;
         if (scanned !== undefined && scanned.pulled <= sent) {
           through = Math.max(through, scanned.position);
           scanned = undefined;
@@ -157,6 +205,7 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
         await round(signal);
         attempt = 0;
       } catch (error) {
+        await resetProducer();
         if (signal.aborted) return;
         options.onError?.(error);
         await sleep(backoffDelay(attempt, retry), signal);
@@ -172,16 +221,18 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
     async start() {
       if (running !== undefined) return;
       stopped = new AbortController();
-      await producer.connect();
+      await (options.producer?.connect() ?? connected());
       position = (await checkpoints.load(key)).get(0) ?? 0;
       running = loop(stopped.signal);
     },
     async stop() {
       stopped.abort();
-      // An idempotent producer retries a send for ever; disconnecting ends one stuck on a down broker.
-      await producer.disconnect();
+      // A send in flight ends within the producer's retries; disconnecting under it would let kafkajs reconnect.
       await running;
       running = undefined;
+      const current = producer;
+      if (options.producer === undefined) producer = undefined;
+      await current?.disconnect();
     },
     whenRelayed(at, signal) {
       if (at <= position) return Promise.resolve();
@@ -199,4 +250,10 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
       });
     },
   };
+}
+
+/** kafkajs passes the broker's MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE through as a non-retriable error. */
+function isTooLarge(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE';
 }

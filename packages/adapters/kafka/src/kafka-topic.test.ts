@@ -1,12 +1,13 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { KafkaTopicMismatchError } from './errors.js';
-import { ensureKafkaTopic } from './kafka-topic.js';
+import { ensureKafkaTopic, fetchPartitionCount } from './kafka-topic.js';
 
 /** A scripted admin that remembers topics like a broker would (the broker is covered by kafka.int.test.ts). */
-function scriptedAdmin(existing: Record<string, number> = {}) {
+function scriptedAdmin(existing: Record<string, number> = {}, { staleMetadataCalls = 0 } = {}) {
   const created: ITopicConfig[] = [];
   const topics = { ...existing };
+  let stale = staleMetadataCalls;
   const admin: Pick<Admin, 'createTopics' | 'fetchTopicMetadata'> = {
     async createTopics({ topics: requested }) {
       created.push(...requested);
@@ -19,6 +20,12 @@ function scriptedAdmin(existing: Record<string, number> = {}) {
       return any;
     },
     async fetchTopicMetadata(options) {
+      // Like kafkajs: a broker that does not (yet) know a topic answers UNKNOWN_TOPIC_OR_PARTITION.
+      const unknown = (options?.topics ?? []).some((name) => topics[name] === undefined);
+      if (unknown || stale-- > 0)
+        throw Object.assign(new Error('This server does not host this topic-partition'), {
+          type: 'UNKNOWN_TOPIC_OR_PARTITION',
+        });
       return {
         topics: (options?.topics ?? []).map((name) => ({
           name,
@@ -41,6 +48,8 @@ describe('ensureKafkaTopic', () => {
     const { admin, created } = scriptedAdmin();
     await ensureKafkaTopic({ admin, topic: 'events', partitions: 8, replicationFactor: 3 });
     expect(created).toEqual([{ topic: 'events', numPartitions: 8, replicationFactor: 3 }]);
+    await expect(fetchPartitionCount(admin, 'events')).resolves.toBe(8);
+    await expect(fetchPartitionCount(admin, 'missing')).resolves.toBe(0);
   });
 
   it('accepts an existing topic with the same partition count and refuses one with another', async () => {
@@ -49,6 +58,19 @@ describe('ensureKafkaTopic', () => {
     const error = await ensureKafkaTopic({ admin, topic: 'other', partitions: 4 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KafkaTopicMismatchError);
     expect(error).toMatchObject({ expectedPartitions: 4, actualPartitions: 6 });
+  });
+
+  it('waits until the metadata of a broker that learns of the new topic late shows it', async () => {
+    const { admin } = scriptedAdmin({}, { staleMetadataCalls: 2 });
+    await expect(ensureKafkaTopic({ admin, topic: 'events', partitions: 3 })).resolves.toBeUndefined();
+  });
+
+  it('gives up with a typed error when the topic never shows up', async () => {
+    const { admin } = scriptedAdmin({}, { staleMetadataCalls: Number.POSITIVE_INFINITY });
+    await expect(ensureKafkaTopic({ admin, topic: 'events', partitions: 3, timeoutMs: 0 })).rejects.toMatchObject({
+      code: 'KAFKA_TOPIC_MISMATCH',
+      actualPartitions: 0,
+    });
   });
 
   it('rejects a partition count below 1', async () => {

@@ -61,11 +61,13 @@ function drain(feed: PartitionedFeed, partitions: number, received: Map<number, 
   }
 }
 
-async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+async function until(condition: () => boolean, timeoutMs = 60_000, refresh?: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  await refresh?.();
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
+    await refresh?.();
   }
 }
 
@@ -104,15 +106,76 @@ describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a rea
       expect(events.every((e) => partitionFor(e.streamId, partitions) === partition)).toBe(true);
       expect(events.map((e) => e.position)).toEqual([...events.map((e) => e.position)].sort((a, b) => a - b));
     }
+    // Offsets are committed after the runner's commit: wait for them to reach the end of each partition.
+    await admin.connect();
+    const high = (await admin.fetchTopicOffsets(topic)).map((w) => `${w.partition}:${w.high}`).sort();
+    let committed: string[] = [];
+    await until(
+      () => committed.join() === high.join(),
+      60_000,
+      async () => {
+        const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+        committed = (offsets[0]?.partitions ?? []).map((p) => `${p.partition}:${p.offset}`).sort();
+      },
+    );
+    await admin.disconnect();
+    expect(committed).toEqual(high);
     await relay.stop();
     await feed.close();
+  });
 
+  it('shares a group between two members across a rebalance, applies every event and commits to the end', async () => {
+    const topic = `${prefix}-members`;
+    topics.push(topic);
+    const partitions = 4;
     await admin.connect();
-    const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const watermarks = await admin.fetchTopicOffsets(topic);
+    await ensureKafkaTopic({ admin, topic, partitions });
     await admin.disconnect();
-    const committed = offsets[0]?.partitions.map((p) => `${p.partition}:${p.offset}`).sort();
-    expect(committed).toEqual(watermarks.map((w) => `${w.partition}:${w.high}`).sort());
+    const store = createInMemoryEventStore();
+    const appendMany = async (from: number) => {
+      let last = 0;
+      for (let i = from; i < from + 40; i += 1) {
+        ({ position: last } = await store.appendToStream(`acct-${i % 10}`, [{ type: 'Deposited', data: { i } }]));
+      }
+      return last;
+    };
+    const relay = createKafkaRelay({ kafka, store, topic, checkpoints: mapCheckpoints() });
+    await relay.start();
+    await relay.whenRelayed(await appendMany(0));
+    const groupId = `${prefix}-members`;
+    const member = () =>
+      createKafkaEventSource({ kafka, topic, groupId, headPosition: () => store.headPosition() }).open({
+        partitions,
+        partitionOf: (event) => partitionFor(event.streamId, partitions),
+        after: [0, 0, 0, 0],
+        maxBatchSize: 3,
+        follow: true,
+      });
+    const received = new Map<number, RecordedEvent[]>();
+    const seen = () => new Set([...received.values()].flatMap((list) => list.map((e) => e.position))).size;
+    const first = member();
+    drain(first, partitions, received);
+    await until(() => seen() >= 10);
+    const second = member();
+    drain(second, partitions, received);
+    await relay.whenRelayed(await appendMany(40));
+    await until(() => seen() === 80);
+    for (const [partition, events] of received) {
+      expect(events.every((e) => partitionFor(e.streamId, partitions) === partition)).toBe(true);
+    }
+    await admin.connect();
+    const high = (await admin.fetchTopicOffsets(topic)).map((w) => `${w.partition}:${w.high}`).sort();
+    let committed: string[] = [];
+    await until(
+      () => committed.join() === high.join(),
+      60_000,
+      async () => {
+        const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+        committed = (offsets[0]?.partitions ?? []).map((p) => `${p.partition}:${p.offset}`).sort();
+      },
+    );
+    await admin.disconnect();
+    await Promise.all([first.close(), second.close(), relay.stop()]);
   });
 
   it('refuses to reuse a topic whose partition count differs', async () => {

@@ -30,6 +30,25 @@ describe('kafkajs DefaultPartitioner and @ordo/projections partitionFor', () => 
     }
   });
 
+  it("agrees with the Java client's murmur2 (Kafka's UtilsTest vectors) through the real kafkajs partitioner", () => {
+    const partitioner = Partitioners.DefaultPartitioner();
+    const java: [string, number][] = [
+      ['21', -973932308],
+      ['foobar', -790332482],
+      ['a-little-bit-long-string', -985981536],
+      ['a-little-bit-longer-string', -1486304829],
+      ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
+      ['abc', 479470107],
+    ];
+    for (const count of [1, 3, 7, 8, 64, 1000]) {
+      for (const [key, hash] of java) {
+        const expected = (hash & 0x7fffffff) % count;
+        const kafka = partitioner({ topic: 't', partitionMetadata: metadata(count), message: { key, value: null } });
+        expect([kafka, partitionFor(key, count)], `${key} over ${count}`).toEqual([expected, expected]);
+      }
+    }
+  });
+
   it('differs from the legacy partitioner, which the relay must not use', () => {
     const legacy = Partitioners.LegacyPartitioner();
     const mismatches = Array.from({ length: 200 }, (_, i) => `account-${i}`).filter(

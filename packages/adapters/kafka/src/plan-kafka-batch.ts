@@ -1,42 +1,58 @@
 import type { RecordedEvent } from '@ordo/core';
 
-export interface KafkaBatchPlan {
-  /** Events to hand to the runner, in offset order, split into runner-sized chunks. */
-  readonly chunks: readonly (readonly RecordedEvent[])[];
-  /** Highest position seen in the Kafka batch, delivered or not; 0 if none. */
+/** One consumed record of a partition, decoded: an event or a relay watermark, with its Kafka offset. */
+export type KafkaRecord =
+  | { readonly offset: string; readonly event: RecordedEvent }
+  | { readonly offset: string; readonly watermark: number };
+
+/** A runner-sized piece of a Kafka batch, committed to Kafka (`lastOffset + 1`) once it is written. */
+export interface KafkaBatchStep {
+  /** Events to hand to the runner, in offset order; empty when the step only reports progress. */
+  readonly events: readonly RecordedEvent[];
+  /** Every event of the partition at or below this position is handed over, skipped or ignored. */
   readonly scannedTo: number;
+  /** Offset of the last record this step accounts for. */
+  readonly lastOffset: string;
 }
 
 export interface PlanOptions {
-  /** Positions of watermark records in the batch: the partition holds every event up to them. */
-  readonly watermarks?: readonly number[];
-  /** Events at or below this position were applied already (duplicates after a relay crash). */
+  /** Position the runner has committed for the partition: events at or below it are duplicates. */
   readonly after: number;
   readonly eventTypes?: readonly string[] | undefined;
   readonly maxBatchSize: number;
 }
 
 /**
- * Turns one Kafka batch of a partition into what the runner receives: duplicates dropped by
- * position, unhandled types dropped, the rest chunked by `maxBatchSize`.
+ * Turns one Kafka batch of a partition into steps for the runner: duplicates dropped by position,
+ * unhandled types dropped, the rest chunked by `maxBatchSize`. Every record belongs to exactly one
+ * step, so committing a step's `lastOffset` never passes an event that is not written yet.
  */
-export function planKafkaBatch(events: readonly RecordedEvent[], options: PlanOptions): KafkaBatchPlan {
-  const chunks: RecordedEvent[][] = [];
-  let chunk: RecordedEvent[] = [];
-  let scannedTo = 0;
+export function planKafkaBatch(records: readonly KafkaRecord[], options: PlanOptions): KafkaBatchStep[] {
+  const steps: KafkaBatchStep[] = [];
+  let events: RecordedEvent[] = [];
   let highest = options.after;
-  for (const event of events) {
+  let scannedTo = 0;
+  let lastOffset: string | undefined;
+  let open = false;
+  for (const record of records) {
+    lastOffset = record.offset;
+    open = true;
+    if ('watermark' in record) {
+      scannedTo = Math.max(scannedTo, record.watermark);
+      continue;
+    }
+    const { event } = record;
     scannedTo = Math.max(scannedTo, event.position);
     if (event.position <= highest) continue;
     highest = event.position;
     if (options.eventTypes !== undefined && !options.eventTypes.includes(event.type)) continue;
-    chunk.push(event);
-    if (chunk.length >= options.maxBatchSize) {
-      chunks.push(chunk);
-      chunk = [];
+    events.push(event);
+    if (events.length >= options.maxBatchSize) {
+      steps.push({ events, scannedTo, lastOffset });
+      events = [];
+      open = false;
     }
   }
-  if (chunk.length > 0) chunks.push(chunk);
-  for (const watermark of options.watermarks ?? []) scannedTo = Math.max(scannedTo, watermark);
-  return { chunks, scannedTo };
+  if (open && lastOffset !== undefined) steps.push({ events, scannedTo, lastOffset });
+  return steps;
 }
