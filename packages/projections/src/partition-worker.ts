@@ -61,6 +61,11 @@ export class PartitionWorker {
   }
 
   /** Runs `task` after everything queued before it, so batches and parked retries never interleave. */
+  /** Resolves once the batch in hand (and any queued operation) has finished. */
+  settled(): Promise<void> {
+    return this.#chain.then(() => undefined);
+  }
+
   serial<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#chain.then(task);
     this.#chain = run.catch(() => {});

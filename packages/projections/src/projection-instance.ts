@@ -130,6 +130,9 @@ export class ProjectionInstance {
 
   async stop(): Promise<void> {
     this.#stop.abort();
+    // Writes in flight finish before the feed closes: a Kafka member must not leave its group (and
+    // hand the partition to another) while it is still writing that partition's batch.
+    await Promise.all(this.workers.map((worker) => worker.settled()));
     await this.#feed?.close();
     await this.#running;
     this.state = 'stopped';

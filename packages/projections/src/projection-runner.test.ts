@@ -142,6 +142,50 @@ describe('createProjectionRunner', () => {
     expect(await documents(twice, 'balances')).toEqual(await documents(clean, 'balances'));
   });
 
+  it('finishes the batch it is writing before it closes the feed on stop', async () => {
+    const events = createInMemoryEventStore();
+    await seedLedger(events, { streams: 4, deposits: 2 });
+    const real = createInMemoryReadStore();
+    const log: string[] = [];
+    let release: () => void = () => {};
+    const writing = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered: () => void = () => {};
+    const blocked = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const slow: ReadStore = Object.assign(Object.create(real) as ReadStore, {
+      commit: async (batch: Parameters<ReadStore['commit']>[0]) => {
+        entered();
+        await writing;
+        await real.commit(batch);
+        log.push('batch written');
+      },
+    });
+    const inner = createStoreEventSource(events);
+    const source: PartitionedEventSource = {
+      headPosition: () => inner.headPosition(),
+      open(request) {
+        const feed = inner.open(request);
+        return {
+          ...feed,
+          close: async () => {
+            log.push('feed closed');
+            await feed.close();
+          },
+        };
+      },
+    };
+    const runner = runnerFor(events, slow, { source, projections: [balances({ partitions: 1 })] });
+    void runner.start();
+    await blocked;
+    const stopped = runner.stop();
+    setTimeout(release, 20);
+    await stopped;
+    expect(log.slice(0, 2)).toEqual(['batch written', 'feed closed']);
+  });
+
   it('coalesces a batch into one write per document', async () => {
     const events = createInMemoryEventStore();
     await seedLedger(events, { streams: 5, deposits: 20 });
