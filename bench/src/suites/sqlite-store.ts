@@ -30,7 +30,7 @@ export async function sqliteStoreSuite(): Promise<void> {
     [50, 0],
     [50, 1],
   ] as const) {
-    const perCaller = Math.floor(5000 / callers);
+    const perCaller = Math.floor(10_000 / callers);
     const commands = await both('commands', [callers, perCaller, cache]);
     const plural = callers > 1 ? 's' : '';
     const label = `single-event commands, ${callers} concurrent caller${plural}${cache ? ', Ordo state cache' : ''}`;
