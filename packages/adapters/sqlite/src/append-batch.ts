@@ -9,6 +9,7 @@ import {
 } from '@ordo/core';
 import Database from 'better-sqlite3';
 import { type EventRow, eventColumns, type SerializedEvent, toRecordedEvent } from './event-row.js';
+import { createRowInserter } from './row-inserter.js';
 
 export interface AppendRequest {
   readonly streamId: string;
@@ -35,10 +36,7 @@ export function createAppendBatch(database: Database.Database): AppendBatch {
       `SELECT ${eventColumns} FROM ordo_events WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version`,
     )
     .raw();
-  const insert = database.prepare(
-    `INSERT INTO ordo_events (position, stream_id, stream_version, event_id, type, schema_version, timestamp, data, metadata, command_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insertRows = createRowInserter(database);
 
   return ({ streamId, events, serialized, expectedVersion }) => {
     const head = streamHead.get(streamId) as [number, number] | undefined;
@@ -62,17 +60,16 @@ export function createAppendBatch(database: Database.Database): AppendBatch {
     if (serialized.length === 0) return { streamVersion: actual, position: head?.[1] ?? 0, events: [] };
 
     // Positions are taken under the write lock, so they are gap-free and in commit order.
-    let position = (globalHead.get() as number | null) ?? 0;
+    const first = ((globalHead.get() as number | null) ?? 0) + 1;
     const timestamp = new Date().toISOString();
     const rows: EventRow[] = new Array(serialized.length);
+    const commandIds: Array<string | null> = new Array(serialized.length);
     for (let index = 0; index < serialized.length; index += 1) {
       const event = serialized[index] as SerializedEvent;
-      position += 1;
-      const streamVersion = actual + index + 1;
-      const row: EventRow = [
-        position,
+      rows[index] = [
+        first + index,
         streamId,
-        streamVersion,
+        actual + index + 1,
         event.id,
         event.type,
         event.schemaVersion,
@@ -80,17 +77,18 @@ export function createAppendBatch(database: Database.Database): AppendBatch {
         event.data,
         event.metadata,
       ];
-      try {
-        insert.run(...row, event.commandId);
-      } catch (error) {
-        if (error instanceof Database.SqliteError && /ordo_events\.event_id/.test(error.message)) {
-          if (atHead) findEarlier(); // throws ConcurrencyError when the ids sit in this stream already
-          throw new DuplicateEventIdError(event.id);
-        }
-        throw error;
-      }
-      rows[index] = row;
+      commandIds[index] = event.commandId;
     }
+    try {
+      insertRows(rows, commandIds);
+    } catch (error) {
+      if (error instanceof Database.SqliteError && /ordo_events\.event_id/.test(error.message)) {
+        if (atHead) findEarlier(); // throws ConcurrencyError when the ids sit in this stream already
+        throw new DuplicateEventIdError(duplicateId(serialized, (id) => locate.get(id) !== undefined));
+      }
+      throw error;
+    }
+    const position = first + serialized.length - 1;
     return appendResult(actual + serialized.length, position, rows);
   };
 }
@@ -109,4 +107,14 @@ function appendResult(streamVersion: number, position: number, rows: readonly Ev
       return events;
     },
   };
+}
+
+/** The first id of the batch that is stored already or repeated within the batch. */
+function duplicateId(events: readonly SerializedEvent[], isStored: (id: string) => boolean): string {
+  const seen = new Set<string>();
+  for (const { id } of events) {
+    if (seen.has(id) || isStored(id)) return id;
+    seen.add(id);
+  }
+  return events[0]?.id ?? '';
 }
