@@ -16,8 +16,8 @@ export interface SqliteEventReader {
 /** Prepared, keyset-paginated reads: memory stays bounded by one page whatever the store size. */
 export function createEventReader(database: Database.Database): SqliteEventReader {
   const head = database.prepare('SELECT max(position) FROM ordo_events').pluck();
-  // Stream versions are gap-free, so a page is a version range: no `LIMIT ?`, which costs SQLite
-  // a re-plan per execution (an empty read took 11 µs with it, 3 µs without).
+  // Stream versions are gap-free, so a page is a version range: no bound `LIMIT ?` (measured: an
+  // empty read took 11 µs with it, 3 µs without).
   const forward = database
     .prepare(
       `SELECT ${streamEventColumns} FROM ordo_events WHERE stream_id = ? AND stream_version BETWEEN ? AND ?
