@@ -67,6 +67,33 @@ describe('command routes over HTTP', () => {
     await expectProblem(response, 404, 'ROUTE_NOT_FOUND');
   });
 
+  it('serves only the listed command types, in routes and in the OpenAPI document', async () => {
+    const handler = createCommandHandler(account, { store });
+    const app = createOrdoApp({ commands: [{ handler, only: ['OpenAccount'] }] });
+    const limited = await startServer(app);
+    try {
+      const opened = await fetch(`${limited.url}/accounts/${freshId()}/commands/open-account`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ owner: 'ada' }),
+      });
+      expect(opened.status).toBe(200);
+      const hidden = await fetch(`${limited.url}/accounts/${freshId()}/commands/deposit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ amount: 5 }),
+      });
+      expect(hidden.status).toBe(404);
+      const openapi = (await (await fetch(`${limited.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(openapi.paths).filter((path) => path.includes('/commands/'))).toEqual([
+        '/accounts/{id}/commands/open-account',
+      ]);
+    } finally {
+      await limited.close();
+    }
+    expect(() => createOrdoApp({ commands: [{ handler, only: ['Transfer'] }] })).toThrow(/no command Transfer/);
+  });
+
   it('answers a schema failure with 400 and the zod issues', async () => {
     const id = await openAccount();
     const body = await expectProblem(

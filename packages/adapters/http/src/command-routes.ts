@@ -17,6 +17,11 @@ export const defaultBodyLimit = 64 * 1024;
 export interface CommandRoutesOptions {
   /** Collection segment; defaults to the aggregate name in kebab-case plus `s` (`Account` -> `accounts`). */
   readonly resource?: string;
+  /**
+   * The command types to serve (default: all). Leave out the ones only your process managers
+   * send, so clients cannot issue them.
+   */
+  readonly only?: readonly string[];
   /** Per command type, a path of your own; it must contain `:id`. */
   readonly paths?: Readonly<Record<string, string>>;
   /** Largest accepted body in bytes (default 64 KiB). */
@@ -35,7 +40,11 @@ export interface CommandRoute {
 export function describeCommandRoutes(handler: AnyCommandHandler, options: CommandRoutesOptions = {}): CommandRoute[] {
   const { aggregate } = handler;
   const resource = options.resource ?? `${kebabCase(aggregate.name)}s`;
-  return Object.entries(aggregate.commands as Record<string, z.ZodType>).map(([commandType, schema]) => {
+  const commands = Object.entries(aggregate.commands as Record<string, z.ZodType>);
+  const unknown = options.only?.filter((type) => !commands.some(([commandType]) => commandType === type)) ?? [];
+  if (unknown.length > 0) throw new TypeError(`${aggregate.name} has no command ${unknown.join(', ')}`);
+  const served = options.only === undefined ? commands : commands.filter(([type]) => options.only?.includes(type));
+  return served.map(([commandType, schema]) => {
     const path = options.paths?.[commandType] ?? `/${resource}/:id/commands/${kebabCase(commandType)}`;
     if (!path.includes(':id')) throw new TypeError(`Path ${path} for ${commandType} must contain :id`);
     return { aggregate: aggregate.name, commandType, path, schema };
