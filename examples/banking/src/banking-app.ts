@@ -1,17 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createCommandHandler, snapshotEvery } from '@ordo/core';
 import { createOrdoApp } from '@ordo/http';
-import { createProcessManager, createProjectionRunner, createStoreEventSource } from '@ordo/projections';
-import {
-  createSqliteDeadLetterStore,
-  createSqliteDeadlineStore,
-  createSqliteEventStore,
-  createSqliteReadStore,
-  createSqliteSnapshotStore,
-} from '@ordo/sqlite';
+import { createProcessManager } from '@ordo/projections';
 import { account } from './domain/account.js';
 import { transfer } from './domain/transfer.js';
+import type { Infrastructure } from './infrastructure/infrastructure.js';
+import { createRunner } from './infrastructure/projection-runners.js';
 import { transferProcess } from './processes/transfer-process.js';
 import { accountSummaries } from './projections/account-summary.js';
 import { dailyTotals } from './projections/daily-totals.js';
@@ -19,58 +12,56 @@ import { transactionHistory } from './projections/transaction-history.js';
 
 export const bankingProjections = [accountSummaries, transactionHistory, dailyTotals] as const;
 
-export interface BankingAppOptions {
-  /** Folder for the SQLite file; created when missing. */
-  readonly dataDir: string;
-}
-
 /**
- * The banking example on the embedded default: one SQLite file holds events, snapshots, read
- * models, checkpoints and dead letters; the projection runner follows the store in-process.
+ * The banking example on any infrastructure (embedded SQLite or the production stack): command
+ * handlers with snapshots every 100 events, the transfer process manager, the projection runner(s)
+ * and the HTTP app.
+ *
+ * @example
+ * const app = createBankingApp(openEmbeddedInfrastructure({ dataDir: 'data' }));
+ * await app.start();
+ * await startServer(app.http, { port: 3000 });
  */
-export function createBankingApp(options: BankingAppOptions) {
-  mkdirSync(options.dataDir, { recursive: true });
-  const events = createSqliteEventStore({ path: join(options.dataDir, 'banking.sqlite') });
-  const { database } = events;
-  const readStore = createSqliteReadStore({ database });
+export function createBankingApp(infrastructure: Infrastructure) {
+  const { events, readStore } = infrastructure;
   const accounts = createCommandHandler(account, {
     store: events,
-    snapshots: { store: createSqliteSnapshotStore({ database }), policy: snapshotEvery(100) },
+    snapshots: { store: infrastructure.snapshots, policy: snapshotEvery(100) },
   });
   const transfers = createCommandHandler(transfer, { store: events });
   const transferManager = createProcessManager(transferProcess, {
     store: events,
     handlers: { accounts },
-    deadlines: createSqliteDeadlineStore({ database }),
+    deadlines: infrastructure.deadlines,
   });
-  const runner = createProjectionRunner({
-    source: createStoreEventSource(events),
-    store: readStore,
-    deadLetters: createSqliteDeadLetterStore({ database }),
-    projections: [...bankingProjections, transferManager.projection],
-  });
+  const projections = [...bankingProjections, transferManager.projection];
+  const { runner, feeds } = createRunner(infrastructure, projections);
   const http = createOrdoApp({
     commands: [accounts, transfers],
-    queries: [...bankingProjections, transferManager.projection].map((projection) => ({
-      projection,
-      store: readStore,
-    })),
+    queries: projections.map((projection) => ({ projection, store: readStore })),
     runner,
     operations: { checks: { events: () => events.headPosition() } },
     openapi: { title: 'Ordo banking example', version: '1.0.0' },
   });
 
   return {
+    infrastructure,
     events,
     readStore,
     accounts,
     transfers,
     runner,
+    feeds,
     http,
+    /** Starts the feed (the Kafka relay on the production stack), then the projections. */
+    async start() {
+      await infrastructure.start();
+      await runner.start();
+    },
     async close() {
       await runner.stop();
       await accounts.flush();
-      await events.close();
+      await infrastructure.close();
     },
   };
 }

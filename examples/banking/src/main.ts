@@ -1,17 +1,24 @@
 import { startServer } from '@ordo/http';
 import { createBankingApp } from './banking-app.js';
+import { IncompleteStackError, openInfrastructure } from './infrastructure/choose-infrastructure.js';
 import { seedDemo } from './seed.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.ORDO_DATA_DIR ?? 'data';
 
-const app = createBankingApp({ dataDir });
-const seeded = await seedDemo(app);
-await app.runner.start();
+// The production stack when ESDB_URL, KAFKA_BROKERS and MONGODB_URL are set, else SQLite in dataDir.
+const infrastructure = await openInfrastructure(process.env, { dataDir }).catch(failToStart);
+const app = createBankingApp(infrastructure);
+const seeded = await seedDemo(app).catch(failToStart);
+await app.start().catch(failToStart);
 const server = await startServer(app.http, { port, hostname: process.env.HOST ?? '127.0.0.1' });
 const base = `http://localhost:${server.port}`;
 
-console.log(`Ordo banking example on ${base} (data in ${dataDir}/banking.sqlite${seeded ? ', demo accounts created' : ''})
+const { stream, store } = app.feeds;
+const feeds =
+  stream.length === 0 ? '' : `\nProjections fed by Kafka: ${stream.join(', ')}; by EventStoreDB: ${store.join(', ')}`;
+
+console.log(`Ordo banking example on ${base} (${infrastructure.description}${seeded ? ', demo accounts created' : ''})${feeds}
 
 Try:
   curl -s ${base}/accounts/alice
@@ -29,9 +36,21 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping`);
-  await server.close();
-  await app.close();
-  process.exit(0);
+  try {
+    await server.close();
+    await app.close();
+  } catch (error) {
+    console.error('Ordo banking example: could not stop cleanly:', error);
+    process.exitCode = 1;
+  }
+  process.exit();
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+
+/** One line instead of a stack: a partial stack configuration (exit 2), or a store it cannot reach (exit 1). */
+function failToStart(error: unknown): never {
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`Ordo banking example: ${error instanceof IncompleteStackError ? reason : `cannot start: ${reason}`}`);
+  process.exit(error instanceof IncompleteStackError ? 2 : 1);
+}

@@ -1,9 +1,12 @@
 import type { BankingApp } from './banking-app.js';
 
-/** A short demo scenario, written once into an empty store so the first `npm start` has data to show. */
+/**
+ * A short demo scenario, written once so the first `npm start` has data to show: only when alice's
+ * account does not exist yet (an EventStoreDB is never empty, it holds its own system events).
+ */
 export async function seedDemo(app: BankingApp): Promise<boolean> {
-  if ((await app.events.headPosition()) > 0) return false;
   const { accounts } = app;
+  if ((await accounts.load('alice')).streamVersion > 0) return false;
   await accounts.handle('alice', {
     type: 'OpenAccount',
     data: { owner: 'Alice Martin', currency: 'EUR', overdraftLimit: 50_00 },

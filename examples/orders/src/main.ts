@@ -1,4 +1,5 @@
 import { startServer } from '@ordo/http';
+import { IncompleteStackError, openInfrastructure } from './infrastructure/choose-infrastructure.js';
 import { createOrdersApp } from './orders-app.js';
 import { seedDemo } from './seed.js';
 import { readSettings } from './settings.js';
@@ -6,17 +7,22 @@ import { readSettings } from './settings.js';
 const settings = readSettings();
 const dataDir = settings.ORDO_DATA_DIR;
 
-const app = createOrdersApp({
-  dataDir,
+// The production stack when ESDB_URL, KAFKA_BROKERS and MONGODB_URL are set, else SQLite in dataDir.
+const infrastructure = await openInfrastructure(process.env, { dataDir }).catch(failToStart);
+const app = createOrdersApp(infrastructure, {
   paymentTimeoutMs: settings.ORDERS_PAYMENT_TIMEOUT_MS,
   conflictAttempts: settings.ORDERS_CONFLICT_ATTEMPTS,
 });
-const seeded = await seedDemo(app);
-await app.start();
+const seeded = await seedDemo(app).catch(failToStart);
+await app.start().catch(failToStart);
 const server = await startServer(app.http, { port: settings.PORT, hostname: settings.HOST });
 const base = `http://localhost:${server.port}`;
 
-console.log(`Ordo orders example on ${base} (data in ${dataDir}/orders.sqlite${seeded ? ', demo stock and orders created' : ''})
+const { stream, store } = app.feeds;
+const feeds =
+  stream.length === 0 ? '' : `\nProjections fed by Kafka: ${stream.join(', ')}; by EventStoreDB: ${store.join(', ')}`;
+
+console.log(`Ordo orders example on ${base} (${infrastructure.description}${seeded ? ', demo stock and orders created' : ''})${feeds}
 
 Try:
   curl -sg '${base}/stock?sort=sku'
@@ -35,9 +41,21 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping`);
-  await server.close();
-  await app.close();
-  process.exit(0);
+  try {
+    await server.close();
+    await app.close();
+  } catch (error) {
+    console.error('Ordo orders example: could not stop cleanly:', error);
+    process.exitCode = 1;
+  }
+  process.exit();
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+
+/** One line instead of a stack: a partial stack configuration (exit 2), or a store it cannot reach (exit 1). */
+function failToStart(error: unknown): never {
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`Ordo orders example: ${error instanceof IncompleteStackError ? reason : `cannot start: ${reason}`}`);
+  process.exit(error instanceof IncompleteStackError ? 2 : 1);
+}

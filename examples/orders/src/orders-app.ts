@@ -1,23 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createCommandHandler, snapshotEvery } from '@ordo/core';
 import { createOrdoApp } from '@ordo/http';
-import {
-  createDeadlineScheduler,
-  createProcessManager,
-  createProjectionRunner,
-  createStoreEventSource,
-} from '@ordo/projections';
-import {
-  createSqliteDeadLetterStore,
-  createSqliteDeadlineStore,
-  createSqliteEventStore,
-  createSqliteReadStore,
-  createSqliteSnapshotStore,
-} from '@ordo/sqlite';
+import { createDeadlineScheduler, createProcessManager } from '@ordo/projections';
 import { inventory } from './domain/inventory.js';
 import { order } from './domain/order.js';
 import { payment } from './domain/payment.js';
+import type { Infrastructure } from './infrastructure/infrastructure.js';
+import { createRunner } from './infrastructure/projection-runners.js';
 import { defineFulfilmentProcess } from './processes/fulfilment-process.js';
 import { customerOrders } from './projections/customer-orders.js';
 import { orderSummaries } from './projections/order-summary.js';
@@ -26,8 +14,6 @@ import { stockLevels } from './projections/stock-levels.js';
 export const ordersProjections = [orderSummaries, customerOrders, stockLevels] as const;
 
 export interface OrdersAppOptions {
-  /** Folder for the SQLite file; created when missing. */
-  readonly dataDir: string;
   /** How long a payment may wait for `PaymentAuthorised` (3-D Secure) before the order is given up. */
   readonly paymentTimeoutMs: number;
   /** Attempts of a command on a version conflict before it is answered with 409. */
@@ -35,15 +21,17 @@ export interface OrdersAppOptions {
 }
 
 /**
- * The orders example on the embedded default: one SQLite file holds events, snapshots, read models,
- * checkpoints, dead letters and the fulfilment process's deadlines; the projection runner drives
- * the projections and the process in-process, and the deadline scheduler fires payment timeouts.
+ * The orders example on any infrastructure (embedded SQLite or the production stack): command
+ * handlers, the fulfilment process manager and its deadline scheduler, the projection runner(s)
+ * and the HTTP app.
+ *
+ * @example
+ * const app = createOrdersApp(openEmbeddedInfrastructure({ dataDir: 'data' }), { paymentTimeoutMs: 120_000, conflictAttempts: 8 });
+ * await app.start();
+ * await startServer(app.http, { port: 3001 });
  */
-export function createOrdersApp(options: OrdersAppOptions) {
-  mkdirSync(options.dataDir, { recursive: true });
-  const events = createSqliteEventStore({ path: join(options.dataDir, 'orders.sqlite') });
-  const { database } = events;
-  const readStore = createSqliteReadStore({ database });
+export function createOrdersApp(infrastructure: Infrastructure, options: OrdersAppOptions) {
+  const { events, readStore, deadlines } = infrastructure;
   const retry = { maxAttempts: options.conflictAttempts };
   const orders = createCommandHandler(order, { store: events, retry });
   const payments = createCommandHandler(payment, { store: events, retry });
@@ -51,9 +39,8 @@ export function createOrdersApp(options: OrdersAppOptions) {
   const stock = createCommandHandler(inventory, {
     store: events,
     retry,
-    snapshots: { store: createSqliteSnapshotStore({ database }), policy: snapshotEvery(100) },
+    snapshots: { store: infrastructure.snapshots, policy: snapshotEvery(100) },
   });
-  const deadlines = createSqliteDeadlineStore({ database });
   const fulfilment = createProcessManager(defineFulfilmentProcess({ paymentTimeoutMs: options.paymentTimeoutMs }), {
     store: events,
     handlers: { orders, inventory: stock, payments },
@@ -64,31 +51,30 @@ export function createOrdersApp(options: OrdersAppOptions) {
     processManagers: [fulfilment],
     onError: (error) => console.error('deadline failed to fire; retrying', error),
   });
-  const runner = createProjectionRunner({
-    source: createStoreEventSource(events),
-    store: readStore,
-    deadLetters: createSqliteDeadLetterStore({ database }),
-    projections: [...ordersProjections, fulfilment.projection],
-  });
+  const projections = [...ordersProjections, fulfilment.projection];
+  const { runner, feeds } = createRunner(infrastructure, projections);
   const http = createOrdoApp({
     commands: [orders, payments, { handler: stock, resource: 'inventories' }],
-    queries: [...ordersProjections, fulfilment.projection].map((projection) => ({ projection, store: readStore })),
+    queries: projections.map((projection) => ({ projection, store: readStore })),
     runner,
     operations: { checks: { events: () => events.headPosition() } },
     openapi: { title: 'Ordo orders example', version: '1.0.0' },
   });
 
   return {
+    infrastructure,
     events,
     readStore,
     orders,
     payments,
     stock,
     runner,
+    feeds,
     scheduler,
     http,
-    /** Follows the store: projections, the fulfilment process and its deadlines. */
+    /** Follows the store: the feed (the Kafka relay on the production stack), projections, the fulfilment process and its deadlines. */
     async start() {
+      await infrastructure.start();
       await runner.start();
       scheduler.start();
     },
@@ -96,7 +82,7 @@ export function createOrdersApp(options: OrdersAppOptions) {
       await scheduler.stop();
       await runner.stop();
       await stock.flush();
-      await events.close();
+      await infrastructure.close();
     },
   };
 }

@@ -1,9 +1,12 @@
 import type { OrdersApp } from './orders-app.js';
 import { warehouseId } from './processes/fulfilment-process.js';
 
-/** A short demo, written once into an empty store so the first `npm run start:orders` has data to show. */
+/**
+ * A short demo, written once so the first `npm run start:orders` has data to show: only when the
+ * warehouse does not exist yet (an EventStoreDB is never empty, it holds its own system events).
+ */
 export async function seedDemo(app: OrdersApp): Promise<boolean> {
-  if ((await app.events.headPosition()) > 0) return false;
+  if ((await app.stock.load(warehouseId)).streamVersion > 0) return false;
   const stock: [string, number][] = [
     ['MUG-BLUE', 25],
     ['TEE-M', 10],

@@ -31,6 +31,14 @@ export class UnknownProjectionError extends OrdoError {
   }
 }
 
+/** Two runners combined into one both serve the same projection name. */
+export class DuplicateProjectionError extends OrdoError {
+  readonly code = 'DUPLICATE_PROJECTION';
+  constructor(readonly projection: string) {
+    super(`Projection ${projection} is served by more than one of the combined runners`);
+  }
+}
+
 /** A partition stopped on an event it could not apply (failure policy `'halt'`). */
 export class PartitionHaltedError extends OrdoError {
   readonly code = 'PARTITION_HALTED';

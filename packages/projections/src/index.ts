@@ -1,5 +1,6 @@
 export type { CheckpointStore } from './checkpoint-store.js';
 export { OperationCoalescer } from './coalesce-operations.js';
+export { combineProjectionRunners } from './combine-projection-runners.js';
 export {
   type DeadLetter,
   type DeadLetterQuery,
@@ -9,6 +10,7 @@ export {
 } from './dead-letter-store.js';
 export {
   CollectionNotFoundError,
+  DuplicateProjectionError,
   InvalidProjectionError,
   InvalidQueryError,
   PartitionHaltedError,
@@ -63,11 +65,13 @@ export {
   fromEvents,
   type HandlerResult,
   type HandlersProjectionConfig,
+  isStreamKeyed,
   type Projection,
   type ProjectionApply,
   type ProjectionHandlers,
   type ProjectionSource,
   type SourceEvent,
+  streamIdPartitionKey,
 } from './projection.js';
 export {
   createProjectionRunner,

@@ -36,6 +36,8 @@ export interface RebuildOptions {
 
 /** Runs projections over a partitioned source; the surface HTTP handlers and a CLI use. */
 export interface ProjectionRunner {
+  /** The projection names this runner serves (each once, whatever the versions registered). */
+  names(): readonly string[];
   /** Resolves aliases, starts rebuilds where a version was bumped, then follows live appends. */
   start(): Promise<void>;
   /** Processes everything up to the current head, completes pending rebuilds (alias switch), and returns. */
@@ -206,6 +208,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   }
 
   return {
+    names: () => [...byName.keys()],
+
     async start() {
       if (started) return;
       started = true;

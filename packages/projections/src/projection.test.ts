@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidProjectionError } from './errors.js';
-import { defineProjection, fromEvents } from './projection.js';
+import { defineProjection, fromEvents, isStreamKeyed } from './projection.js';
+import { defineReactor } from './reactor.js';
 import { upsert } from './read-model-operation.js';
 import { balances, ledger, owners } from './test-support/ledger.js';
 import { projectionSpec } from './testing/projection-spec.js';
@@ -12,6 +13,21 @@ describe('defineProjection', () => {
     expect(projection).toMatchObject({ collection: 'audit_v1', version: 1, partitions: 1, indexes: {} });
     expect(balances({ version: 3 }).collection).toBe('balances_v3');
     expect(projection.partitionKey({ streamId: 'ledger-9' } as never)).toBe('ledger-9');
+  });
+
+  it('tells which projections a source keyed by stream id can feed', () => {
+    expect(isStreamKeyed(balances())).toBe(true);
+    expect(isStreamKeyed(defineReactor({ name: 'mailer', sources: [ledger], handlers: {} }))).toBe(true);
+    const byOwner = defineProjection({
+      name: 'by_owner',
+      sources: [ledger],
+      partitionKey: (event) => String((event.data as { owner?: string }).owner),
+      handlers: {},
+    });
+    expect(isStreamKeyed(byOwner)).toBe(false);
+    // A custom key is never assumed to equal the stream id: such a projection reads the store.
+    const explicit = defineProjection({ name: 'x', sources: [ledger], partitionKey: (e) => e.streamId, handlers: {} });
+    expect(isStreamKeyed(explicit)).toBe(false);
   });
 
   it('lists only the event types it handles, so the source can filter the rest out', () => {

@@ -96,6 +96,21 @@ export interface Projection<Event extends RecordedEvent = RecordedEvent, Doc ext
 // `any` because handlers take the event contravariantly, which makes projections invariant.
 export type AnyProjection = Projection<any, any>;
 
+/** The default partition key: the stream id, as the Kafka relay keys its messages. */
+export const streamIdPartitionKey = (event: RecordedEvent): string => event.streamId;
+
+/**
+ * Whether a source partitioned by stream id (a Kafka topic fed by the relay) can feed the
+ * projection: only when it kept the default partition key. A custom `partitionKey` (even one that
+ * returns the stream id) and process managers (keyed by process id) read the event store instead.
+ *
+ * @example
+ * const fromKafka = projections.filter(isStreamKeyed); // the rest: createStoreEventSource(events)
+ */
+export function isStreamKeyed(projection: Pick<AnyProjection, 'partitionKey'>): boolean {
+  return projection.partitionKey === streamIdPartitionKey;
+}
+
 const nameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, 'letters, digits and _ only');
 
 /**
@@ -149,7 +164,7 @@ export function defineProjection(
     indexes,
     eventTypes,
     ...(config.document === undefined ? {} : { document: config.document }),
-    partitionKey: config.partitionKey ?? ((event) => event.streamId),
+    partitionKey: config.partitionKey ?? streamIdPartitionKey,
     decode: (event) => codecs.get(event.type)?.decode(event),
     apply,
   };

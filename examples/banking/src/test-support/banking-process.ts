@@ -12,10 +12,13 @@ export interface BankingProcess {
   output(): string;
 }
 
-/** Starts `npm start`'s entry point as a real process on a free port and resolves once it listens. */
-export async function startBankingProcess(dataDir: string): Promise<BankingProcess> {
+/**
+ * Starts `npm start`'s entry point as a real process on a free port and resolves once it listens.
+ * `env` chooses its store: `ORDO_DATA_DIR`, or the production stack's variables.
+ */
+export async function startBankingProcess(env: Record<string, string>): Promise<BankingProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@ordo/source', main], {
-    env: { ...process.env, PORT: '0', ORDO_DATA_DIR: dataDir },
+    env: { ...process.env, ...env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -36,6 +39,14 @@ export async function startBankingProcess(dataDir: string): Promise<BankingProce
 export async function killHard(process: BankingProcess): Promise<void> {
   process.child.kill('SIGKILL');
   if (process.child.exitCode === null && process.child.signalCode === null) await once(process.child, 'exit');
+}
+
+/** SIGTERM, then waits for the exit: the server closes its consumers, relay and clients. */
+export async function stopGracefully(process: BankingProcess): Promise<void> {
+  if (process.child.exitCode !== null || process.child.signalCode !== null) return;
+  const exited = once(process.child, 'exit');
+  process.child.kill('SIGTERM');
+  await exited;
 }
 
 /** POSTs a JSON command; returns status, parsed body and headers. */
@@ -59,6 +70,24 @@ export async function getJson(url: string, path: string, headers: Record<string,
     headers: response.headers,
     body: (await response.json()) as Record<string, unknown>,
   };
+}
+
+/**
+ * GETs a document once the projection has passed `position` (read-your-writes). A 503 (still
+ * behind, e.g. while Kafka consumers join their group after a restart) is asked again, up to 60 s.
+ */
+export async function getJsonAfter(url: string, path: string, position: number | string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const answer = await getJson(url, path, { 'ordo-after-position': String(position) });
+    if (answer.status !== 503 || Date.now() > deadline) return answer;
+  }
+}
+
+/** The head position the projections report, to wait for everything written before this call. */
+export async function headPosition(url: string): Promise<number> {
+  const { body } = await getJson(url, '/projections');
+  return Math.max(0, ...(body.items as { headPosition: number }[]).map((item) => item.headPosition));
 }
 
 /** Runs `npm run rebuild`'s script against a running server; resolves with its exit code and output. */

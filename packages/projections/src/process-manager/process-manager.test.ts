@@ -2,6 +2,7 @@ import { type CommandHandler, createInMemoryEventStore, type EventStore } from '
 import { describe, expect, it } from 'vitest';
 import { createInMemoryDeadLetterStore } from '../in-memory-dead-letter-store.js';
 import { createInMemoryReadStore } from '../in-memory-read-store.js';
+import { isStreamKeyed } from '../projection.js';
 import { createStoreEventSource } from '../store-event-source.js';
 import { type account, createTransferWorld, type TransferWorldOptions } from '../testing/transfer-saga.js';
 import { createDeadlineScheduler } from './deadline-scheduler.js';
@@ -47,6 +48,10 @@ describe('process manager (transfer saga)', () => {
     expect([await w.balance('a'), await w.balance('b')]).toEqual([700, 300]);
     expect([await w.eventCount('a'), await w.eventCount('b')]).toEqual([2, 2]);
     expect((await w.manager.load(id)).status).toBe('completed');
+  });
+
+  it('is keyed by process id, so a source keyed by stream id cannot feed it', () => {
+    expect(isStreamKeyed(world().manager.projection)).toBe(false);
   });
 
   it('tags every command it sends with the process as correlation id and a derived command id', async () => {
