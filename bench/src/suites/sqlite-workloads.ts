@@ -86,7 +86,7 @@ export const sqliteWorkloads: Record<string, (side: Side, args: number[]) => Pro
     return withFile(side, async (api) => {
       const deposit = withCache === 1 && api.depositCached !== undefined ? api.depositCached : api.deposit;
       // An untimed round first, the same for both sides: statements prepared, code optimised, streams opened.
-      await concurrentCallers(callers, Math.ceil(1000 / callers), (caller) => deposit(String(caller), 1));
+      await concurrentCallers(callers, Math.ceil(500 / callers), (caller) => deposit(String(caller), 1));
       return concurrentCallers(callers, perCaller, (caller) => deposit(String(caller), 1));
     });
   },

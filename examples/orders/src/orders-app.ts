@@ -54,7 +54,12 @@ export function createOrdersApp(infrastructure: Infrastructure, options: OrdersA
   const projections = [...ordersProjections, fulfilment.projection];
   const { runner, feeds } = createRunner(infrastructure, projections);
   const http = createOrdoApp({
-    commands: [orders, payments, { handler: stock, resource: 'inventories' }],
+    // Customer- and operator-facing commands only: the fulfilment process sends the rest itself.
+    commands: [
+      { handler: orders, only: ['PlaceOrder', 'CancelOrder'] },
+      { handler: payments, only: ['CompleteAuthentication'] },
+      { handler: stock, resource: 'inventories', only: ['AddStock', 'ReserveStock'] },
+    ],
     queries: projections.map((projection) => ({ projection, store: readStore })),
     runner,
     operations: { checks: { events: () => events.headPosition() } },

@@ -9,7 +9,7 @@ import {
 } from '@ordo/core';
 import Database from 'better-sqlite3';
 import { type EventRow, eventColumns, type SerializedEvent, toRecordedEvent } from './event-row.js';
-import { createRowInserter } from './row-inserter.js';
+import { createRowInserter, type EventRows } from './row-inserter.js';
 
 export interface AppendRequest {
   readonly streamId: string;
@@ -61,26 +61,15 @@ export function createAppendBatch(database: Database.Database): AppendBatch {
 
     // Positions are taken under the write lock, so they are gap-free and in commit order.
     const first = ((globalHead.get() as number | null) ?? 0) + 1;
-    const timestamp = new Date().toISOString();
-    const rows: EventRow[] = new Array(serialized.length);
-    const commandIds: Array<string | null> = new Array(serialized.length);
-    for (let index = 0; index < serialized.length; index += 1) {
-      const event = serialized[index] as SerializedEvent;
-      rows[index] = [
-        first + index,
-        streamId,
-        actual + index + 1,
-        event.id,
-        event.type,
-        event.schemaVersion,
-        timestamp,
-        event.data,
-        event.metadata,
-      ];
-      commandIds[index] = event.commandId;
-    }
+    const rows: EventRows = {
+      streamId,
+      firstPosition: first,
+      firstVersion: actual + 1,
+      timestamp: new Date().toISOString(),
+      events: serialized,
+    };
     try {
-      insertRows(rows, commandIds);
+      insertRows(rows);
     } catch (error) {
       if (error instanceof Database.SqliteError && /ordo_events\.event_id/.test(error.message)) {
         if (atHead) findEarlier(); // throws ConcurrencyError when the ids sit in this stream already
@@ -88,22 +77,34 @@ export function createAppendBatch(database: Database.Database): AppendBatch {
       }
       throw error;
     }
-    const position = first + serialized.length - 1;
-    return appendResult(actual + serialized.length, position, rows);
+    return appendResult(rows);
   };
 }
 
 /**
- * The appended events are parsed from the stored rows (so they equal what a reader gets later) on
+ * The appended events, parsed from the stored JSON (so they equal what a reader gets later) on
  * first access: a writer that needs only the new version skips two JSON.parse calls per event.
  */
-function appendResult(streamVersion: number, position: number, rows: readonly EventRow[]): AppendResult {
+function appendResult(rows: EventRows): AppendResult {
+  const { streamId, firstPosition, firstVersion, timestamp } = rows;
   let events: RecordedEvent[] | undefined;
   return {
-    streamVersion,
-    position,
+    streamVersion: firstVersion + rows.events.length - 1,
+    position: firstPosition + rows.events.length - 1,
     get events() {
-      events ??= rows.map((row) => toRecordedEvent(row));
+      events ??= rows.events.map((event, index) =>
+        toRecordedEvent([
+          firstPosition + index,
+          streamId,
+          firstVersion + index,
+          event.id,
+          event.type,
+          event.schemaVersion,
+          timestamp,
+          event.data,
+          event.metadata,
+        ]),
+      );
       return events;
     },
   };

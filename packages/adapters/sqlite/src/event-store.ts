@@ -72,7 +72,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       const serialized = serializeEvents(events, timeOrderedUuid);
       const expectedVersion = appendOptions.expectedVersion ?? 'any';
       const result = await writes.run(() => appendBatch({ streamId, events, serialized, expectedVersion }));
-      if (result.events.length > 0) watcher.signal.notify();
+      // Not `result.events`: reading it would parse what the caller may never look at.
+      if (serialized.length > 0) watcher.signal.notify();
       return result;
     },
 

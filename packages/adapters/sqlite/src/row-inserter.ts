@@ -1,18 +1,29 @@
 import type Database from 'better-sqlite3';
-import type { EventRow } from './event-row.js';
+import type { SerializedEvent } from './event-row.js';
 
 const columns =
   'position, stream_id, stream_version, event_id, type, schema_version, timestamp, data, metadata, command_id';
-const rowPlaceholders = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const columnCount = 10;
+const rowPlaceholders = `(${Array.from({ length: columnCount }, () => '?').join(', ')})`;
 /** Rows per INSERT: one statement per chunk size up to this, each prepared on first use. */
 const maxRowsPerStatement = 64;
 
-/** Inserts event rows (with their command ids) inside the caller's transaction. */
-export type RowInserter = (rows: readonly EventRow[], commandIds: readonly (string | null)[]) => void;
+/** A batch of one stream's events at consecutive positions and versions. */
+export interface EventRows {
+  readonly streamId: string;
+  readonly firstPosition: number;
+  readonly firstVersion: number;
+  readonly timestamp: string;
+  readonly events: readonly SerializedEvent[];
+}
+
+/** Inserts a batch inside the caller's transaction. */
+export type RowInserter = (rows: EventRows) => void;
 
 /**
- * Multi-row INSERTs: a 100-event batch costs two statement runs instead of a hundred, about a
- * third less time per event. A failing statement leaves none of its rows behind.
+ * Multi-row INSERTs with parameters laid out flat: a 100-event batch costs two statement runs
+ * instead of a hundred, about a third less time per event. A failing statement leaves none of its
+ * rows behind.
  */
 export function createRowInserter(database: Database.Database): RowInserter {
   const statements: Database.Statement[] = [];
@@ -26,12 +37,23 @@ export function createRowInserter(database: Database.Database): RowInserter {
     return statement;
   };
 
-  return (rows, commandIds) => {
-    for (let start = 0; start < rows.length; start += maxRowsPerStatement) {
-      const end = Math.min(rows.length, start + maxRowsPerStatement);
-      const parameters: unknown[] = [];
+  return ({ streamId, firstPosition, firstVersion, timestamp, events }) => {
+    for (let start = 0; start < events.length; start += maxRowsPerStatement) {
+      const end = Math.min(events.length, start + maxRowsPerStatement);
+      const parameters: unknown[] = new Array((end - start) * columnCount);
+      let slot = 0;
       for (let index = start; index < end; index += 1) {
-        parameters.push(...(rows[index] as EventRow), commandIds[index]);
+        const event = events[index] as SerializedEvent;
+        parameters[slot++] = firstPosition + index;
+        parameters[slot++] = streamId;
+        parameters[slot++] = firstVersion + index;
+        parameters[slot++] = event.id;
+        parameters[slot++] = event.type;
+        parameters[slot++] = event.schemaVersion;
+        parameters[slot++] = timestamp;
+        parameters[slot++] = event.data;
+        parameters[slot++] = event.metadata;
+        parameters[slot++] = event.commandId;
       }
       statementFor(end - start).run(parameters);
     }
