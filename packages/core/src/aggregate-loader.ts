@@ -19,6 +19,11 @@ export interface LoadOptions {
   readonly asOf?: Date | string;
   /** Collects the events this command id already wrote among those read (for deduplication). */
   readonly commandId?: string;
+  /**
+   * On a state-cache hit, skip reading newer events. Only for a writer that then appends expecting
+   * exactly the returned version, so a cache behind another writer surfaces as a ConcurrencyError.
+   */
+  readonly trustCache?: boolean;
 }
 
 export interface LoadedAggregate<State> {
@@ -28,6 +33,8 @@ export interface LoadedAggregate<State> {
   readonly snapshotVersion: number;
   /** A snapshot existed but was written for another `stateVersion`. */
   readonly staleSnapshot: boolean;
+  /** The state came from the cache and the store was not read (`trustCache`): it may be behind. */
+  readonly unverified: boolean;
   readonly commandEvents: readonly RecordedEvent[];
 }
 
@@ -52,6 +59,9 @@ export async function loadAggregate<A extends AnyAggregate>(
     state = cached.state as StateOf<A>;
     streamVersion = cached.streamVersion;
     snapshotVersion = cached.streamVersion;
+    if (options.trustCache === true) {
+      return { state, streamVersion, snapshotVersion, staleSnapshot, unverified: true, commandEvents: [] };
+    }
   } else if (sources.snapshots !== undefined && asOf === undefined) {
     const snapshot = await sources.snapshots.load(streamId).catch((error: unknown) => {
       sources.onSnapshotError?.(error, streamId);
@@ -76,5 +86,5 @@ export async function loadAggregate<A extends AnyAggregate>(
     streamVersion = stored.streamVersion;
     if (options.commandId !== undefined && stored.metadata.commandId === options.commandId) commandEvents.push(event);
   }
-  return { state, streamVersion, snapshotVersion, staleSnapshot, commandEvents };
+  return { state, streamVersion, snapshotVersion, staleSnapshot, unverified: false, commandEvents };
 }

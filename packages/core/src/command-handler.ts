@@ -127,15 +127,33 @@ export function createCommandHandler<A extends AnyAggregate>(
         causationId: commandOptions.causationId ?? eventCommandId,
       };
 
-      for (let attempt = 1; ; attempt += 1) {
-        const loaded = await loadAggregate(aggregate, streamId, sources, commandId === undefined ? {} : { commandId });
+      // With a state cache the first try decides on the cached state and lets the append's expected
+      // version catch a cache behind another writer (as Axon's caching repository does): no read.
+      let trustCache = expectedVersion === undefined;
+      for (let attempt = 1; ; ) {
+        const loaded = await loadAggregate(aggregate, streamId, sources, {
+          ...(commandId === undefined ? {} : { commandId }),
+          trustCache,
+        });
         if (commandId !== undefined && (loaded.commandEvents.length > 0 || loaded.snapshotVersion > 0)) {
           const earlier = await earlierResult(streamId, commandId, loaded.commandEvents, loaded.state);
           if (earlier !== undefined) return earlier;
         }
         if (expectedVersion !== undefined) assertExpectedVersion(streamId, expectedVersion, loaded.streamVersion);
 
-        const decided = toEventList(aggregate.decide(parsed, loaded.state));
+        let decision: ReturnType<typeof aggregate.decide>;
+        try {
+          decision = aggregate.decide(parsed, loaded.state);
+        } catch (error) {
+          if (!loaded.unverified) throw error;
+          trustCache = false; // a rejection must come from the latest state, not a cache that may be behind
+          continue;
+        }
+        const decided = toEventList(decision);
+        if (decided.length === 0 && loaded.unverified) {
+          trustCache = false; // nothing to append, so nothing would catch a stale cache: read to be sure
+          continue;
+        }
         if (decided.length === 0) {
           return {
             streamId,
@@ -161,10 +179,15 @@ export function createCommandHandler<A extends AnyAggregate>(
             expectedVersion: expectedVersion ?? (loaded.streamVersion === 0 ? 'no_stream' : loaded.streamVersion),
           });
         } catch (error) {
+          if (error instanceof ConcurrencyError && loaded.unverified) {
+            trustCache = false; // the cache was behind: not contention, so no backoff and no attempt spent
+            continue;
+          }
           const retryable =
             error instanceof ConcurrencyError && expectedVersion === undefined && attempt < retry.maxAttempts;
           if (!retryable) throw error;
           await sleep(backoffDelay(attempt - 1, retry));
+          attempt += 1;
           continue;
         }
 

@@ -53,8 +53,20 @@ describe('state cache', () => {
     });
     await accounts.handle('1', { type: 'Open', data: { owner: 'ada' } });
     for (let i = 0; i < 5; i += 1) await accounts.handle('1', { type: 'Deposit', data: { amount: 10 } });
-    expect(reads.at(-1)).toEqual({ from: 6 });
+    // Commands decide on the cached state and let the append's expected version check it: no reads.
+    expect(reads).toEqual([{ from: 1 }]);
     expect((await accounts.load('1')).state.balance).toBe(50);
+    expect(reads.at(-1)).toEqual({ from: 7 });
+  });
+
+  it('does not reject a command because of a cached state that another writer has moved on', async () => {
+    const store = createInMemoryEventStore();
+    const cached = createCommandHandler(bankAccount, { store, cache: createStateCache({ maxStreams: 100 }) });
+    const other = createCommandHandler(bankAccount, { store });
+    await cached.handle('1', { type: 'Open', data: { owner: 'ada', overdraftLimit: 0 } });
+    await other.handle('1', { type: 'Deposit', data: { amount: 100 } });
+    const result = await cached.handle('1', { type: 'Withdraw', data: { amount: 60 } });
+    expect(result).toMatchObject({ streamVersion: 3, state: { balance: 40 } });
   });
 
   it('never misses events appended by another writer', async () => {
