@@ -1,10 +1,9 @@
 import { createCommandHandler, snapshotEvery } from '@ordo/core';
 import { createOrdoApp } from '@ordo/http';
-import { createProcessManager } from '@ordo/projections';
+import { createProcessManager, createSplitFeedRunner } from '@ordo/projections';
 import { account } from './domain/account.js';
 import { transfer } from './domain/transfer.js';
 import type { Infrastructure } from './infrastructure/infrastructure.js';
-import { createRunner } from './infrastructure/projection-runners.js';
 import { transferProcess } from './processes/transfer-process.js';
 import { accountSummaries } from './projections/account-summary.js';
 import { dailyTotals } from './projections/daily-totals.js';
@@ -35,7 +34,9 @@ export function createBankingApp(infrastructure: Infrastructure) {
     deadlines: infrastructure.deadlines,
   });
   const projections = [...bankingProjections, transferManager.projection];
-  const { runner, feeds } = createRunner(infrastructure, projections);
+  const { storeSource, streamSource, readStore: store, deadLetters } = infrastructure;
+  const runner = createSplitFeedRunner({ storeSource, streamSource, store, deadLetters, projections });
+  const { feeds } = runner;
   const http = createOrdoApp({
     commands: [accounts, transfers],
     queries: projections.map((projection) => ({ projection, store: readStore })),

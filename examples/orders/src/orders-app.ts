@@ -1,11 +1,10 @@
 import { createCommandHandler, snapshotEvery } from '@ordo/core';
 import { createOrdoApp } from '@ordo/http';
-import { createDeadlineScheduler, createProcessManager } from '@ordo/projections';
+import { createDeadlineScheduler, createProcessManager, createSplitFeedRunner } from '@ordo/projections';
 import { inventory } from './domain/inventory.js';
 import { order } from './domain/order.js';
 import { payment } from './domain/payment.js';
 import type { Infrastructure } from './infrastructure/infrastructure.js';
-import { createRunner } from './infrastructure/projection-runners.js';
 import { defineFulfilmentProcess } from './processes/fulfilment-process.js';
 import { customerOrders } from './projections/customer-orders.js';
 import { orderSummaries } from './projections/order-summary.js';
@@ -52,7 +51,9 @@ export function createOrdersApp(infrastructure: Infrastructure, options: OrdersA
     onError: (error) => console.error('deadline failed to fire; retrying', error),
   });
   const projections = [...ordersProjections, fulfilment.projection];
-  const { runner, feeds } = createRunner(infrastructure, projections);
+  const { storeSource, streamSource, readStore: store, deadLetters } = infrastructure;
+  const runner = createSplitFeedRunner({ storeSource, streamSource, store, deadLetters, projections });
+  const { feeds } = runner;
   const http = createOrdoApp({
     // Customer- and operator-facing commands only: the fulfilment process sends the rest itself.
     commands: [

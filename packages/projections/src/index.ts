@@ -119,4 +119,11 @@ export {
   type SortSpec,
 } from './read-model-query.js';
 export type { CollectionOptions, FindPage, PartitionCommit, ReadStore, StoredDocument } from './read-store.js';
+export {
+  createSplitFeedRunner,
+  type SplitFeedRunner,
+  type SplitFeedRunnerOptions,
+  type StreamKeyedSource,
+  splitByFeed,
+} from './split-feed-runner.js';
 export { createStoreEventSource, type StoreEventSourceOptions } from './store-event-source.js';

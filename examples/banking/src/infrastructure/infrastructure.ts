@@ -1,12 +1,11 @@
 import type { EventStore, SnapshotStore } from '@ordo/core';
-import type { DeadLetterStore, DeadlineStore, PartitionedEventSource, ReadStore } from '@ordo/projections';
-
-/** A source already partitioned by stream id (a Kafka topic fed by the relay). */
-export interface StreamKeyedSource {
-  readonly source: PartitionedEventSource;
-  /** The topic's partition count: only projections with as many partitions can read it. */
-  readonly partitions: number;
-}
+import type {
+  DeadLetterStore,
+  DeadlineStore,
+  PartitionedEventSource,
+  ReadStore,
+  StreamKeyedSource,
+} from '@ordo/projections';
 
 /**
  * Where the example keeps its data and how its projections read events: SQLite in one process

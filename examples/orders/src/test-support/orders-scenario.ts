@@ -298,7 +298,10 @@ export function ordersScenario(stack: OrdersStack): void {
         body: { code: 'OUT_OF_STOCK', details: { shortages: [{ sku: sku('HAPPY-A'), requested: 99, available: 3 }] } },
       });
       // Commands only the fulfilment process sends have no route.
-      for (const internal of [`/orders/${id('o-happy')}/commands/ship-order`, `/payments/${id('o-happy')}/commands/capture-payment`]) {
+      for (const internal of [
+        `/orders/${id('o-happy')}/commands/ship-order`,
+        `/payments/${id('o-happy')}/commands/capture-payment`,
+      ]) {
         expect(await postCommand(url, internal, {})).toMatchObject({ status: 404, body: { code: 'ROUTE_NOT_FOUND' } });
       }
       const shippedCancel = await postCommand(url, `/orders/${id('o-happy')}/commands/cancel-order`, {
