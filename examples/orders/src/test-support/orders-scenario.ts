@@ -1,34 +1,25 @@
 import { once } from 'node:events';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { deadlineScenario } from './deadline-scenario.js';
 import {
   getJson,
   getJsonAfter,
   headPosition,
   historyOf,
-  killHard,
   type OrdersProcess,
   postCommand,
-  startOrdersProcess,
-  stopGracefully,
   waitForFulfilment,
 } from './orders-process.js';
+import {
+  approved,
+  declined,
+  lowLimit,
+  type OrdersStack,
+  ordersScenarioContext,
+  threeDSecure,
+} from './orders-scenario-context.js';
 
-/** What the scenario runs on: the embedded default or the production stack. */
-export interface OrdersStack {
-  /** The environment of a process on store `store`; the same for every call with the same name. */
-  env(store: string): Record<string, string>;
-  /** The id an order, customer or warehouse of the scenario gets: runs that share an EventStoreDB need their own. */
-  id(name: string): string;
-  /** The same for a SKU (upper-case letters, digits and `-`). */
-  sku(name: string): string;
-  /** The event store starts empty, so the demo's stock levels are known exactly. */
-  readonly freshEventStore: boolean;
-}
-
-const approved = '4242424242424242';
-const declined = '4000000000000002';
-const threeDSecure = '4000002500003155';
-const lowLimit = '4000000000009995';
+export type { OrdersStack } from './orders-scenario-context.js';
 
 const happyHistory = [
   'ProcessStarted',
@@ -42,53 +33,8 @@ const happyHistory = [
  * (`orders.e2e.test.ts`) and the production stack (`orders.int.test.ts`).
  */
 export function ordersScenario(stack: OrdersStack): void {
-  const { id, sku } = stack;
-  const running: OrdersProcess[] = [];
-  /** The newest process per store, with the environment it was started with. */
-  const latest = new Map<string, OrdersProcess>();
-  afterAll(async () => {
-    await Promise.all(running.map(killHard));
-  });
-
-  /**
-   * Stops every other process first: processes sharing an EventStoreDB would run each other's
-   * fulfilments, and two on one Kafka topic would share out its partitions.
-   */
-  async function start(store: string, env: Record<string, string> = {}): Promise<OrdersProcess> {
-    await Promise.all(running.map(stopGracefully));
-    const orders = await startOrdersProcess({ ...stack.env(store), ...env });
-    running.push(orders);
-    latest.set(store, orders);
-    return orders;
-  }
-  /** The running process of `store`, started again if another store's process stopped it. */
-  async function urlOf(store: string, env: Record<string, string> = {}): Promise<string> {
-    const current = latest.get(store);
-    if (current !== undefined && current.child.exitCode === null && current.child.signalCode === null)
-      return current.url;
-    return (await start(store, env)).url;
-  }
-
-  const addStock = (base: string, name: string, quantity: number) =>
-    postCommand(base, '/inventories/main/commands/add-stock', { sku: sku(name), quantity });
-  const placeOrder = (
-    base: string,
-    orderId: string,
-    lines: { sku: string; quantity: number; unitPrice: number }[],
-    cardNumber = approved,
-    customerId = 'e2e',
-  ) =>
-    postCommand(base, `/orders/${id(orderId)}/commands/place-order`, {
-      customerId: id(customerId),
-      currency: 'EUR',
-      lines: lines.map((line) => ({ ...line, sku: /^[A-Z]/.test(line.sku) ? sku(line.sku) : line.sku })),
-      cardNumber,
-    });
-  const fulfilment = (base: string, orderId: string, done?: (doc: Record<string, unknown>) => boolean) =>
-    waitForFulfilment(base, id(orderId), done);
-  /** Reads a document once its projection has passed `position` (read-your-writes). */
-  const readAfter = async (base: string, path: string, position: string) =>
-    (await getJsonAfter(base, path, position)).body;
+  const context = ordersScenarioContext(stack);
+  const { id, sku, latest, start, urlOf, addStock, placeOrder, fulfilment, readAfter } = context;
 
   describe('orders example over HTTP (a real process on a free port)', () => {
     it('seeds demo stock and two demo orders on first start: one ships, one is declined', async () => {
@@ -345,97 +291,5 @@ export function ordersScenario(stack: OrdersStack): void {
     });
   });
 
-  describe('orders example with short payment deadlines and no conflict retries', () => {
-    // A second store for the process with a short payment deadline and no conflict retries.
-    const strictEnv = { ORDERS_PAYMENT_TIMEOUT_MS: '1000', ORDERS_CONFLICT_ATTEMPTS: '1' };
-
-    const timedOutHistory = [
-      'ProcessStarted',
-      'StepSucceeded:0',
-      'StepSucceeded:1',
-      'StepAwaiting:2',
-      'DeadlineExpired:2',
-      'CompensationSucceeded:2',
-      'CompensationSucceeded:1',
-      'CompensationSucceeded:0',
-      'ProcessCompensated',
-    ];
-
-    it('voids the payment, releases the stock and cancels the order when 3-D Secure is not completed in time', async () => {
-      const strict = { url: await urlOf('strict', strictEnv) };
-      await addStock(strict.url, 'SLOW', 2);
-      await placeOrder(strict.url, 'o-slow', [{ sku: 'SLOW', quantity: 2, unitPrice: 3_00 }], threeDSecure);
-      const { doc, position } = await fulfilment(strict.url, 'o-slow');
-      expect(doc).toMatchObject({
-        status: 'compensated',
-        stepName: 'authorise-payment',
-        failure: { step: 2, reason: 'timeout', code: 'DEADLINE_EXPIRED' },
-      });
-      expect(historyOf(doc)).toEqual(timedOutHistory);
-      expect(await readAfter(strict.url, `/orders/${id('o-slow')}`, position)).toMatchObject({
-        status: 'cancelled',
-        payment: 'voided',
-      });
-      expect(await readAfter(strict.url, `/stock/main:${sku('SLOW')}`, position)).toMatchObject({
-        onHand: 2,
-        reserved: 0,
-      });
-
-      const late = await postCommand(strict.url, `/payments/${id('o-slow')}/commands/complete-authentication`, {});
-      expect(late).toMatchObject({ status: 422, body: { code: 'PAYMENT_VOIDED' } });
-    });
-
-    it('keeps the deadline across a crash: it fires after the restart', async () => {
-      // A 3 s deadline, so the process is surely killed while the payment is still awaited.
-      const env = { ORDERS_PAYMENT_TIMEOUT_MS: '3000' };
-      const first = await start('crash', env);
-      await addStock(first.url, 'CRASH', 1);
-      await placeOrder(first.url, 'o-crash', [{ sku: 'CRASH', quantity: 1, unitPrice: 3_00 }], threeDSecure);
-      await fulfilment(first.url, 'o-crash', (doc) => doc.status === 'awaiting');
-      await killHard(first);
-      const killedAt = new Date().toISOString();
-      const second = await start('crash', env);
-      const { doc } = await fulfilment(second.url, 'o-crash');
-      expect(doc).toMatchObject({ status: 'compensated', failure: { reason: 'timeout' } });
-      expect(historyOf(doc)).toEqual(timedOutHistory);
-      const expired = (doc.history as { type: string; at: string }[]).find((entry) => entry.type === 'DeadlineExpired');
-      expect(expired?.at.localeCompare(killedAt)).toBe(1);
-      await stopGracefully(second);
-    });
-
-    it('answers a version conflict left after the retries with 409', async () => {
-      // With one attempt per command, concurrent writes to one stream collide; repeat until one does.
-      const strict = { url: await urlOf('strict', strictEnv) };
-      const busy = id('busy');
-      const conflicts: Record<string, unknown>[] = [];
-      let accepted = 0;
-      let last = 0;
-      for (let burst = 0; burst < 5 && conflicts.length === 0; burst += 1) {
-        const answers = await Promise.all(
-          Array.from({ length: 20 }, () =>
-            postCommand(strict.url, `/inventories/${busy}/commands/add-stock`, { sku: sku('BUSY'), quantity: 1 }),
-          ),
-        );
-        for (const answer of answers) {
-          if (answer.status === 200) {
-            accepted += 1;
-            last = Math.max(last, answer.body.position as number);
-          } else conflicts.push({ status: answer.status, ...answer.body });
-        }
-      }
-      expect(conflicts.length).toBeGreaterThan(0);
-      expect(conflicts[0]).toMatchObject({
-        status: 409,
-        code: 'CONCURRENCY_CONFLICT',
-        // A number, or 'no_stream' when the colliding write created the stream.
-        expectedVersion: expect.anything(),
-        currentVersion: expect.any(Number),
-      });
-      expect(conflicts.every((conflict) => conflict.status === 409)).toBe(true);
-      // Only the acknowledged commands took effect.
-      expect(await readAfter(strict.url, `/stock/${busy}:${sku('BUSY')}`, String(last))).toMatchObject({
-        onHand: accepted,
-      });
-    });
-  });
+  deadlineScenario(context);
 }
