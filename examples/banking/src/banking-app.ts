@@ -22,7 +22,7 @@ export const bankingProjections = [accountSummaries, transactionHistory, dailyTo
  * await startServer(app.http, { port: 3000 });
  */
 export function createBankingApp(infrastructure: Infrastructure) {
-  const { events, readStore } = infrastructure;
+  const { events, readStore, storeSource, streamSource, deadLetters } = infrastructure;
   const accounts = createCommandHandler(account, {
     store: events,
     snapshots: { store: infrastructure.snapshots, policy: snapshotEvery(100) },
@@ -34,8 +34,7 @@ export function createBankingApp(infrastructure: Infrastructure) {
     deadlines: infrastructure.deadlines,
   });
   const projections = [...bankingProjections, transferManager.projection];
-  const { storeSource, streamSource, readStore: store, deadLetters } = infrastructure;
-  const runner = createSplitFeedRunner({ storeSource, streamSource, store, deadLetters, projections });
+  const runner = createSplitFeedRunner({ storeSource, streamSource, store: readStore, deadLetters, projections });
   const { feeds } = runner;
   const http = createOrdoApp({
     commands: [accounts, transfers],

@@ -30,7 +30,7 @@ export interface OrdersAppOptions {
  * await startServer(app.http, { port: 3001 });
  */
 export function createOrdersApp(infrastructure: Infrastructure, options: OrdersAppOptions) {
-  const { events, readStore, deadlines } = infrastructure;
+  const { events, readStore, deadlines, storeSource, streamSource, deadLetters } = infrastructure;
   const retry = { maxAttempts: options.conflictAttempts };
   const orders = createCommandHandler(order, { store: events, retry });
   const payments = createCommandHandler(payment, { store: events, retry });
@@ -51,8 +51,7 @@ export function createOrdersApp(infrastructure: Infrastructure, options: OrdersA
     onError: (error) => console.error('deadline failed to fire; retrying', error),
   });
   const projections = [...ordersProjections, fulfilment.projection];
-  const { storeSource, streamSource, readStore: store, deadLetters } = infrastructure;
-  const runner = createSplitFeedRunner({ storeSource, streamSource, store, deadLetters, projections });
+  const runner = createSplitFeedRunner({ storeSource, streamSource, store: readStore, deadLetters, projections });
   const { feeds } = runner;
   const http = createOrdoApp({
     // Customer- and operator-facing commands only: the fulfilment process sends the rest itself.
