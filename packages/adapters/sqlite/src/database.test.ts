@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrateSqliteDatabase, openSqliteDatabase, ordoApplicationId } from './database.js';
 import { NotAnOrdoDatabaseError, ReadOnlyStoreError, SchemaTooNewError } from './errors.js';
+import { createSqliteEventStore } from './event-store.js';
 import { migrations } from './migrations.js';
 import { createTempDir } from './test-support/temp-dir.js';
 
@@ -51,6 +52,23 @@ describe('openSqliteDatabase', () => {
     expect(current.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(current.prepare('SELECT count(*) FROM ordo_events').pluck().get()).toBe(1);
     current.close();
+  });
+
+  it('re-keys the command index of a schema-4 file by command id, and finds its commands through it', async () => {
+    const path = freshPath();
+    const older = new Database(path);
+    migrateSqliteDatabase(older, path, migrations.slice(0, 4));
+    older.exec(`INSERT INTO ordo_events VALUES
+      (1, 'account-1', 1, 'id-1', 'Opened', 1, 't', '{}', '{"commandId":"c-1"}', 'c-1'),
+      (2, 'account-1', 2, 'id-2', 'Deposited', 1, 't', '{}', '{"commandId":"c-2"}', 'c-2')`);
+    older.close();
+    const store = createSqliteEventStore({ path });
+    const indexes = store.database.prepare("SELECT name FROM sqlite_schema WHERE type = 'index'").pluck().all();
+    expect(indexes).toContain('ordo_events_command_id');
+    expect(indexes).not.toContain('ordo_events_command');
+    expect((await store.findCommand('account-1', 'c-2')).map((event) => event.id)).toEqual(['id-2']);
+    expect(await store.findCommand('account-2', 'c-2')).toEqual([]);
+    await store.close();
   });
 
   it('rolls a failing migration back entirely and keeps the previous version', () => {
