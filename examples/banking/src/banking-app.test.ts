@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '@ordo/http';
 import { splitByFeed } from '@ordo/projections';
+import { openEmbeddedInfrastructure } from '@ordo-examples/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BankingApp, bankingProjections, createBankingApp } from './banking-app.js';
-import { openEmbeddedInfrastructure } from './infrastructure/embedded.js';
 import { transferProcess } from './processes/transfer-process.js';
 import { seedDemo } from './seed.js';
 import { getJson, getJsonAfter, postCommand } from './test-support/banking-process.js';
@@ -19,7 +19,7 @@ let url: string;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  app = createBankingApp(openEmbeddedInfrastructure({ dataDir, streamSourcePartitions: 4 }));
+  app = createBankingApp(openEmbeddedInfrastructure({ dataDir, name: 'banking', streamSourcePartitions: 4 }));
   await seedDemo(app);
   await app.start();
   const server = await startServer(app.http, { port: 0, hostname: '127.0.0.1' });

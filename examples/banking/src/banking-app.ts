@@ -1,9 +1,9 @@
 import { createCommandHandler, snapshotEvery } from '@ordo/core';
 import { createOrdoApp } from '@ordo/http';
 import { createProcessManager, createSplitFeedRunner } from '@ordo/projections';
+import type { Infrastructure } from '@ordo-examples/stack';
 import { account } from './domain/account.js';
 import { transfer } from './domain/transfer.js';
-import type { Infrastructure } from './infrastructure/infrastructure.js';
 import { transferProcess } from './processes/transfer-process.js';
 import { accountSummaries } from './projections/account-summary.js';
 import { dailyTotals } from './projections/daily-totals.js';
@@ -17,7 +17,7 @@ export const bankingProjections = [accountSummaries, transactionHistory, dailyTo
  * and the HTTP app.
  *
  * @example
- * const app = createBankingApp(openEmbeddedInfrastructure({ dataDir: 'data' }));
+ * const app = createBankingApp(openEmbeddedInfrastructure({ dataDir: 'data', name: 'banking' }));
  * await app.start();
  * await startServer(app.http, { port: 3000 });
  */

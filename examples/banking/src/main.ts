@@ -1,13 +1,16 @@
 import { startServer } from '@ordo/http';
+import { IncompleteStackError, openInfrastructure } from '@ordo-examples/stack';
 import { createBankingApp } from './banking-app.js';
-import { IncompleteStackError, openInfrastructure } from './infrastructure/choose-infrastructure.js';
 import { seedDemo } from './seed.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.ORDO_DATA_DIR ?? 'data';
 
 // The production stack when ESDB_URL, KAFKA_BROKERS and MONGODB_URL are set, else SQLite in dataDir.
-const infrastructure = await openInfrastructure(process.env, { dataDir }).catch(failToStart);
+// As many partitions as `accounts` and `transactions` have, so Kafka can feed them.
+const infrastructure = await openInfrastructure(process.env, { dataDir, name: 'banking', partitions: 4 }).catch(
+  failToStart,
+);
 const app = createBankingApp(infrastructure);
 const seeded = await seedDemo(app).catch(failToStart);
 await app.start().catch(failToStart);

@@ -1,5 +1,5 @@
 import { startServer } from '@ordo/http';
-import { IncompleteStackError, openInfrastructure } from './infrastructure/choose-infrastructure.js';
+import { IncompleteStackError, openInfrastructure } from '@ordo-examples/stack';
 import { createOrdersApp } from './orders-app.js';
 import { seedDemo } from './seed.js';
 import { readSettings } from './settings.js';
@@ -8,7 +8,10 @@ const settings = readSettings();
 const dataDir = settings.ORDO_DATA_DIR;
 
 // The production stack when ESDB_URL, KAFKA_BROKERS and MONGODB_URL are set, else SQLite in dataDir.
-const infrastructure = await openInfrastructure(process.env, { dataDir }).catch(failToStart);
+// As many partitions as `customer_orders` has, so Kafka can feed it (`orders` and `stock` read the event store).
+const infrastructure = await openInfrastructure(process.env, { dataDir, name: 'orders', partitions: 4 }).catch(
+  failToStart,
+);
 const app = createOrdersApp(infrastructure, {
   paymentTimeoutMs: settings.ORDERS_PAYMENT_TIMEOUT_MS,
   conflictAttempts: settings.ORDERS_CONFLICT_ATTEMPTS,

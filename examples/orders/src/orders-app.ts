@@ -1,10 +1,10 @@
 import { createCommandHandler, snapshotEvery } from '@ordo/core';
 import { createOrdoApp } from '@ordo/http';
 import { createDeadlineScheduler, createProcessManager, createSplitFeedRunner } from '@ordo/projections';
+import type { Infrastructure } from '@ordo-examples/stack';
 import { inventory } from './domain/inventory.js';
 import { order } from './domain/order.js';
 import { payment } from './domain/payment.js';
-import type { Infrastructure } from './infrastructure/infrastructure.js';
 import { defineFulfilmentProcess } from './processes/fulfilment-process.js';
 import { customerOrders } from './projections/customer-orders.js';
 import { orderSummaries } from './projections/order-summary.js';
@@ -25,7 +25,7 @@ export interface OrdersAppOptions {
  * and the HTTP app.
  *
  * @example
- * const app = createOrdersApp(openEmbeddedInfrastructure({ dataDir: 'data' }), { paymentTimeoutMs: 120_000, conflictAttempts: 8 });
+ * const app = createOrdersApp(openEmbeddedInfrastructure({ dataDir: 'data', name: 'orders' }), { paymentTimeoutMs: 120_000, conflictAttempts: 8 });
  * await app.start();
  * await startServer(app.http, { port: 3001 });
  */

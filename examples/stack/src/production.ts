@@ -13,6 +13,8 @@ import { MongoClient } from 'mongodb';
 import type { Infrastructure } from './infrastructure.js';
 
 export interface ProductionSettings {
+  /** The Kafka client id. */
+  readonly clientId: string;
   /** e.g. `esdb://localhost:2113?tls=false` */
   readonly esdbUrl: string;
   readonly kafkaBrokers: readonly string[];
@@ -32,12 +34,17 @@ export interface ProductionSettings {
  *
  * @example
  * const app = createBankingApp(await openProductionInfrastructure(settings));
+ * // settings usually come from `productionSettings(process.env, { name: 'banking', partitions: 4 })`
  */
 export async function openProductionInfrastructure(settings: ProductionSettings): Promise<Infrastructure> {
   const { topic, partitions } = settings;
   const client = EventStoreDBClient.connectionString(settings.esdbUrl);
   const mongo = new MongoClient(settings.mongodbUrl);
-  const kafka = new Kafka({ clientId: 'ordo-banking', brokers: [...settings.kafkaBrokers], logLevel: logLevel.WARN });
+  const kafka = new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.kafkaBrokers],
+    logLevel: logLevel.WARN,
+  });
   try {
     await mongo.connect();
     const admin = kafka.admin();

@@ -10,7 +10,7 @@ import type {
 /**
  * Where the example keeps its data and how its projections read events: SQLite in one process
  * (`embedded.ts`), or EventStoreDB, Kafka and MongoDB (`production.ts`). The application
- * (`orders-app.ts`) is the same on both.
+ * (`banking-app.ts`, `orders-app.ts`) is the same on both.
  */
 export interface Infrastructure {
   /** Where the data lives, for the start-up line. */

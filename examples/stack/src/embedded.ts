@@ -11,8 +11,10 @@ import {
 import type { Infrastructure } from './infrastructure.js';
 
 export interface EmbeddedOptions {
-  /** Folder for `orders.sqlite`; created when missing. */
+  /** Folder for the SQLite file; created when missing. */
   readonly dataDir: string;
+  /** The example's name: its file is `<dataDir>/<name>.sqlite`. */
+  readonly name: string;
   /**
    * Feeds the stream-keyed projections with this many partitions from a second source over the
    * same store, as Kafka does in production: runs the production topology's two runners on SQLite.
@@ -22,18 +24,19 @@ export interface EmbeddedOptions {
 
 /**
  * The embedded default: one SQLite file holds events, snapshots, read models, checkpoints, dead
- * letters and the fulfilment process's deadlines, and the projections follow the store in this process.
+ * letters and deadlines, and the projections follow the store in this process.
  *
  * @example
- * const app = createOrdersApp(openEmbeddedInfrastructure({ dataDir: 'data' }), settings);
+ * const app = createBankingApp(openEmbeddedInfrastructure({ dataDir: 'data', name: 'banking' }));
  */
 export function openEmbeddedInfrastructure(options: EmbeddedOptions): Infrastructure {
   mkdirSync(options.dataDir, { recursive: true });
-  const events = createSqliteEventStore({ path: join(options.dataDir, 'orders.sqlite') });
+  const file = join(options.dataDir, `${options.name}.sqlite`);
+  const events = createSqliteEventStore({ path: file });
   const { database } = events;
   const partitions = options.streamSourcePartitions;
   return {
-    description: `data in ${options.dataDir}/orders.sqlite`,
+    description: `data in ${file}`,
     events,
     snapshots: createSqliteSnapshotStore({ database }),
     readStore: createSqliteReadStore({ database }),

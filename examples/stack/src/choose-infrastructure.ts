@@ -15,11 +15,19 @@ export class IncompleteStackError extends OrdoError {
   }
 }
 
+/** What differs between the examples: names derived from the example's, and the topic's partitions. */
+export interface StackOptions {
+  /** e.g. `banking`: file `banking.sqlite`, database `ordo_banking`, topic `ordo-banking-events`. */
+  readonly name: string;
+  /** The Kafka topic's partition count: the stream-keyed projections with as many read it. */
+  readonly partitions: number;
+}
+
 /**
  * The production settings when ESDB_URL, KAFKA_BROKERS and MONGODB_URL are all set, `undefined`
  * when none is; `IncompleteStackError` naming the missing ones otherwise.
  */
-export function productionSettings(env: NodeJS.ProcessEnv): ProductionSettings | undefined {
+export function productionSettings(env: NodeJS.ProcessEnv, stack: StackOptions): ProductionSettings | undefined {
   const missing = serverVariables.filter((name) => (env[name] ?? '') === '');
   if (missing.length === serverVariables.length) return undefined;
   if (missing.length > 0) throw new IncompleteStackError(missing);
@@ -27,10 +35,10 @@ export function productionSettings(env: NodeJS.ProcessEnv): ProductionSettings |
     esdbUrl: env.ESDB_URL as string,
     kafkaBrokers: (env.KAFKA_BROKERS as string).split(',').map((broker) => broker.trim()),
     mongodbUrl: env.MONGODB_URL as string,
-    database: env.ORDO_MONGODB_DATABASE || 'ordo_orders',
-    topic: env.ORDO_KAFKA_TOPIC || 'ordo-orders-events',
-    // As many as `customer_orders` has, so Kafka can feed it (`orders` and `stock` read the event store).
-    partitions: 4,
+    clientId: `ordo-${stack.name}`,
+    database: env.ORDO_MONGODB_DATABASE || `ordo_${stack.name}`,
+    topic: env.ORDO_KAFKA_TOPIC || `ordo-${stack.name}-events`,
+    partitions: stack.partitions,
   };
 }
 
@@ -39,14 +47,14 @@ export function productionSettings(env: NodeJS.ProcessEnv): ProductionSettings |
  * The production adapters are loaded only then, so the embedded default never loads their clients.
  *
  * @example
- * const infrastructure = await openInfrastructure(process.env, { dataDir: 'data' });
+ * const infrastructure = await openInfrastructure(process.env, { dataDir: 'data', name: 'banking', partitions: 4 });
  */
 export async function openInfrastructure(
   env: NodeJS.ProcessEnv,
-  options: { dataDir: string },
+  options: StackOptions & { readonly dataDir: string },
 ): Promise<Infrastructure> {
-  const settings = productionSettings(env);
-  if (settings === undefined) return openEmbeddedInfrastructure(options);
+  const settings = productionSettings(env, options);
+  if (settings === undefined) return openEmbeddedInfrastructure({ dataDir: options.dataDir, name: options.name });
   const { openProductionInfrastructure } = await import('./production.js');
   return openProductionInfrastructure(settings);
 }

@@ -1,0 +1,9 @@
+export {
+  IncompleteStackError,
+  openInfrastructure,
+  productionSettings,
+  type StackOptions,
+} from './choose-infrastructure.js';
+export { type EmbeddedOptions, openEmbeddedInfrastructure } from './embedded.js';
+export type { Infrastructure } from './infrastructure.js';
+export type { ProductionSettings } from './production.js';
