@@ -1,0 +1,2 @@
+export { type ExampleProcess, killHard, startExampleProcess, stopGracefully } from './example-process.js';
+export { getJson, getJsonAfter, headPosition, type JsonResponse, postCommand } from './http-calls.js';
