@@ -1,7 +1,9 @@
 import { startServer } from '@ordo/http';
-import { IncompleteStackError, openInfrastructure } from '@ordo-examples/stack';
+import { failToStart, openInfrastructure, stopOnSignals } from '@ordo-examples/stack';
 import { createBankingApp } from './banking-app.js';
 import { seedDemo } from './seed.js';
+
+const label = 'Ordo banking example';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.ORDO_DATA_DIR ?? 'data';
@@ -9,11 +11,11 @@ const dataDir = process.env.ORDO_DATA_DIR ?? 'data';
 // The production stack when ESDB_URL, KAFKA_BROKERS and MONGODB_URL are set, else SQLite in dataDir.
 // As many partitions as `accounts` and `transactions` have, so Kafka can feed them.
 const infrastructure = await openInfrastructure(process.env, { dataDir, name: 'banking', partitions: 4 }).catch(
-  failToStart,
+  failToStart(label),
 );
 const app = createBankingApp(infrastructure);
-const seeded = await seedDemo(app).catch(failToStart);
-await app.start().catch(failToStart);
+const seeded = await seedDemo(app).catch(failToStart(label));
+await app.start().catch(failToStart(label));
 const server = await startServer(app.http, { port, hostname: process.env.HOST ?? '127.0.0.1' });
 const base = `http://localhost:${server.port}`;
 
@@ -34,26 +36,4 @@ Try:
 
 Ctrl-C stops the server; the next start keeps the data.`);
 
-let stopping = false;
-async function stop(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping`);
-  try {
-    await server.close();
-    await app.close();
-  } catch (error) {
-    console.error('Ordo banking example: could not stop cleanly:', error);
-    process.exitCode = 1;
-  }
-  process.exit();
-}
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
-
-/** One line instead of a stack: a partial stack configuration (exit 2), or a store it cannot reach (exit 1). */
-function failToStart(error: unknown): never {
-  const reason = error instanceof Error ? error.message : String(error);
-  console.error(`Ordo banking example: ${error instanceof IncompleteStackError ? reason : `cannot start: ${reason}`}`);
-  process.exit(error instanceof IncompleteStackError ? 2 : 1);
-}
+stopOnSignals(label, [server, app]);

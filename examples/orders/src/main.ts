@@ -1,8 +1,10 @@
 import { startServer } from '@ordo/http';
-import { IncompleteStackError, openInfrastructure } from '@ordo-examples/stack';
+import { failToStart, openInfrastructure, stopOnSignals } from '@ordo-examples/stack';
 import { createOrdersApp } from './orders-app.js';
 import { seedDemo } from './seed.js';
 import { readSettings } from './settings.js';
+
+const label = 'Ordo orders example';
 
 const settings = readSettings();
 const dataDir = settings.ORDO_DATA_DIR;
@@ -10,14 +12,14 @@ const dataDir = settings.ORDO_DATA_DIR;
 // The production stack when ESDB_URL, KAFKA_BROKERS and MONGODB_URL are set, else SQLite in dataDir.
 // As many partitions as `customer_orders` has, so Kafka can feed it (`orders` and `stock` read the event store).
 const infrastructure = await openInfrastructure(process.env, { dataDir, name: 'orders', partitions: 4 }).catch(
-  failToStart,
+  failToStart(label),
 );
 const app = createOrdersApp(infrastructure, {
   paymentTimeoutMs: settings.ORDERS_PAYMENT_TIMEOUT_MS,
   conflictAttempts: settings.ORDERS_CONFLICT_ATTEMPTS,
 });
-const seeded = await seedDemo(app).catch(failToStart);
-await app.start().catch(failToStart);
+const seeded = await seedDemo(app).catch(failToStart(label));
+await app.start().catch(failToStart(label));
 const server = await startServer(app.http, { port: settings.PORT, hostname: settings.HOST });
 const base = `http://localhost:${server.port}`;
 
@@ -39,26 +41,4 @@ Try:
 
 Ctrl-C stops the server; the next start keeps the data.`);
 
-let stopping = false;
-async function stop(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping`);
-  try {
-    await server.close();
-    await app.close();
-  } catch (error) {
-    console.error('Ordo orders example: could not stop cleanly:', error);
-    process.exitCode = 1;
-  }
-  process.exit();
-}
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
-
-/** One line instead of a stack: a partial stack configuration (exit 2), or a store it cannot reach (exit 1). */
-function failToStart(error: unknown): never {
-  const reason = error instanceof Error ? error.message : String(error);
-  console.error(`Ordo orders example: ${error instanceof IncompleteStackError ? reason : `cannot start: ${reason}`}`);
-  process.exit(error instanceof IncompleteStackError ? 2 : 1);
-}
+stopOnSignals(label, [server, app]);

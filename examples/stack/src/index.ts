@@ -6,4 +6,5 @@ export {
 } from './choose-infrastructure.js';
 export { type EmbeddedOptions, openEmbeddedInfrastructure } from './embedded.js';
 export type { Infrastructure } from './infrastructure.js';
+export { type Closable, failToStart, stopOnSignals } from './process-lifecycle.js';
 export type { ProductionSettings } from './production.js';
