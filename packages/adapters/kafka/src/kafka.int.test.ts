@@ -71,6 +71,26 @@ async function until(condition: () => boolean, timeoutMs = 60_000, refresh?: () 
   }
 }
 
+/** Waits (60 s at most) until the group's committed offsets reach every partition's end. */
+async function offsetsCommittedToEnd(topic: string, groupId: string): Promise<boolean> {
+  await admin.connect();
+  try {
+    const high = (await admin.fetchTopicOffsets(topic)).map((w) => `${w.partition}:${w.high}`).sort();
+    let committed: string[] = [];
+    await until(
+      () => committed.join() === high.join(),
+      60_000,
+      async () => {
+        const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+        committed = (offsets[0]?.partitions ?? []).map((p) => `${p.partition}:${p.offset}`).sort();
+      },
+    );
+    return committed.join() === high.join();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a real broker', () => {
   it('relays a store to a keyed topic and consumes each stream on the runner partition, in order, offsets committed', async () => {
     const topic = `${prefix}-relay`;
@@ -107,19 +127,7 @@ describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a rea
       expect(events.map((e) => e.position)).toEqual([...events.map((e) => e.position)].sort((a, b) => a - b));
     }
     // Offsets are committed after the runner's commit: wait for them to reach the end of each partition.
-    await admin.connect();
-    const high = (await admin.fetchTopicOffsets(topic)).map((w) => `${w.partition}:${w.high}`).sort();
-    let committed: string[] = [];
-    await until(
-      () => committed.join() === high.join(),
-      60_000,
-      async () => {
-        const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
-        committed = (offsets[0]?.partitions ?? []).map((p) => `${p.partition}:${p.offset}`).sort();
-      },
-    );
-    await admin.disconnect();
-    expect(committed).toEqual(high);
+    expect(await offsetsCommittedToEnd(topic, groupId)).toBe(true);
     await relay.stop();
     await feed.close();
   });
@@ -163,18 +171,7 @@ describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a rea
     for (const [partition, events] of received) {
       expect(events.every((e) => partitionFor(e.streamId, partitions) === partition)).toBe(true);
     }
-    await admin.connect();
-    const high = (await admin.fetchTopicOffsets(topic)).map((w) => `${w.partition}:${w.high}`).sort();
-    let committed: string[] = [];
-    await until(
-      () => committed.join() === high.join(),
-      60_000,
-      async () => {
-        const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
-        committed = (offsets[0]?.partitions ?? []).map((p) => `${p.partition}:${p.offset}`).sort();
-      },
-    );
-    await admin.disconnect();
+    expect(await offsetsCommittedToEnd(topic, groupId)).toBe(true);
     await Promise.all([first.close(), second.close(), relay.stop()]);
   });
 
