@@ -25,7 +25,13 @@ log() { echo "servers: $*" >&2; }
 die() { log "$*"; exit 1; }
 
 instance_dir() { # name port
-  echo "$dir/run/$1-$2"
+  if [[ "$1" == postgres ]]; then
+    # Under /tmp: the `postgres` account must reach it (a clone under /root is closed to it), and the
+    # Unix socket path inside it must stay under 108 bytes.
+    echo "${TMPDIR:-/tmp}/ordo-postgres-$(echo "$dir" | sha256sum | cut -c1-8)-$2"
+  else
+    echo "$dir/run/$1-$2"
+  fi
 }
 
 port_of() {
