@@ -1,3 +1,4 @@
+import { consolePageSuite } from './suites/console-page.js';
 import { httpQuerySuite } from './suites/http-query.js';
 import { productionPipelineSuite } from './suites/production-pipeline.js';
 import { projectionRebuildSuite } from './suites/projection-rebuild.js';
@@ -10,6 +11,7 @@ const suites: Record<string, () => Promise<void>> = {
   'http-query': () => httpQuerySuite(),
   'projection-rebuild': projectionRebuildSuite,
   'production-pipeline': productionPipelineSuite,
+  'console-page': consolePageSuite,
 };
 
 /** `npm run bench [-- suite...]`: runs the named suites, or all of them. */

@@ -21,7 +21,7 @@ export const bankingProjections = [accountSummaries, transactionHistory, dailyTo
  * await app.start();
  * await startServer(app.http, { port: 3000 });
  */
-export function createBankingApp(infrastructure: Infrastructure) {
+export function createBankingApp(infrastructure: Infrastructure, options: { readonly consoleLiveMs?: number } = {}) {
   const { events, readStore, storeSource, streamSource, deadLetters } = infrastructure;
   const accounts = createCommandHandler(account, {
     store: events,
@@ -42,6 +42,12 @@ export function createBankingApp(infrastructure: Infrastructure) {
     runner,
     operations: { checks: { events: () => events.headPosition() } },
     openapi: { title: 'Ordo banking example', version: '1.0.0' },
+    // The example serves the console on loopback for anyone to try; a real service puts `guard` in front.
+    console: {
+      events,
+      processes: [{ name: transferManager.projection.name, store: readStore }],
+      ...(options.consoleLiveMs === undefined ? {} : { liveIntervalMs: options.consoleLiveMs }),
+    },
   });
 
   return {

@@ -13,7 +13,10 @@ const dataDir = process.env.ORDO_DATA_DIR ?? 'data';
 const infrastructure = await openInfrastructure(process.env, { dataDir, name: 'banking', partitions: 4 }).catch(
   failToStart(label),
 );
-const app = createBankingApp(infrastructure);
+// ORDO_CONSOLE_LIVE_MS: how often the console pushes projection status (default 1 s).
+const consoleLiveMs =
+  process.env.ORDO_CONSOLE_LIVE_MS === undefined ? undefined : Number(process.env.ORDO_CONSOLE_LIVE_MS);
+const app = createBankingApp(infrastructure, consoleLiveMs === undefined ? {} : { consoleLiveMs });
 const seeded = await seedDemo(app).catch(failToStart(label));
 await app.start().catch(failToStart(label));
 const server = await startServer(app.http, { port, hostname: process.env.HOST ?? '127.0.0.1' });
@@ -33,6 +36,8 @@ Try:
   curl -s ${base}/daily-totals
   curl -s ${base}/projections
   curl -s ${base}/openapi.json
+
+Console: ${base}/console/
 
 Ctrl-C stops the server; the next start keeps the data.`);
 

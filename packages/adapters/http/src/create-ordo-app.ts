@@ -5,6 +5,8 @@ import {
   describeCommandRoutes,
   registerCommandRoutes,
 } from './command-routes.js';
+import type { ConsoleOptions } from './console/console-options.js';
+import { consolePath, createConsoleRoutes } from './console/console-routes.js';
 import { NotFoundError } from './http-errors.js';
 import {
   commandOperations,
@@ -34,6 +36,11 @@ export interface OrdoAppOptions extends ProblemHandlerOptions {
   readonly bodyLimit?: number;
   /** Serves `/openapi.json` (default title `Ordo API`); `false` turns it off. */
   readonly openapi?: OpenApiInfo | false;
+  /**
+   * The Ordo Console under `/console`: off unless set. `true` shows projections and dead letters;
+   * options add the event store (streams, live tail, correlation search), process managers and a `guard`.
+   */
+  readonly console?: ConsoleOptions | boolean;
 }
 
 function commandsConfig(config: CommandsConfig): { handler: AnyCommandHandler } & CommandRoutesOptions {
@@ -79,6 +86,11 @@ export function createOrdoApp(options: OrdoAppOptions = {}): Hono {
   const projections = options.operations?.projections ?? options.runner;
   registerOperationsRoutes(app, { ...options.operations, ...(projections === undefined ? {} : { projections }) });
   documented.push(...operationsOperations(options.operations?.prefix ?? '/projections'));
+
+  if (options.console !== undefined && options.console !== false) {
+    const consoleOptions = options.console === true ? {} : options.console;
+    app.route(consolePath, createConsoleRoutes(consoleOptions, projections));
+  }
 
   if (options.openapi !== false) {
     const info = options.openapi ?? { title: 'Ordo API', version: '1.0.0' };

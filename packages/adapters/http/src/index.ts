@@ -8,6 +8,10 @@ export {
   positionHeader,
   registerCommandRoutes,
 } from './command-routes.js';
+export { ConsoleAssetsMissingError } from './console/console-assets.js';
+export { ConsoleActionRefusedError, consoleActionHeader } from './console/console-csrf.js';
+export type { ConsoleEventReader, ConsoleOptions, ConsoleProcessManager } from './console/console-options.js';
+export { consolePath, createConsoleRoutes } from './console/console-routes.js';
 export { type CommandsConfig, createOrdoApp, type OrdoAppOptions } from './create-ordo-app.js';
 export { expectedVersionFromIfMatch, formatEntityTag, ifNoneMatchHits } from './entity-tag.js';
 export {

@@ -22,6 +22,7 @@ export interface ProblemHandlerOptions {
 
 const titles: Readonly<Record<number, string>> = {
   400: 'Bad Request',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   412: 'Precondition Failed',

@@ -54,17 +54,22 @@ describe('process manager (transfer saga)', () => {
     expect(isStreamKeyed(world().manager.projection)).toBe(false);
   });
 
-  it('tags every command it sends with the process as correlation id and a derived command id', async () => {
+  it("tags every command it sends with the starting request's correlation id and a derived command id", async () => {
     const w = world();
     await open(w.accounts, 'a', 50);
     await open(w.accounts, 'b', 0);
     const id = await w.request('a', 'b', 20);
     await w.settle(id);
+    const correlations = new Map<string, unknown>();
+    for await (const event of w.store.readAll()) correlations.set(event.type, event.metadata.correlationId);
     const withdrawn = [];
     for await (const event of w.store.readStream('account-a'))
       if (event.type === 'MoneyWithdrawn') withdrawn.push(event);
     expect(withdrawn).toHaveLength(1);
-    expect(withdrawn[0]?.metadata.correlationId).toBe(id);
+    const requested = [...correlations].find(([type]) => type.endsWith('Requested'))?.[1];
+    expect(requested).toEqual(expect.any(String));
+    expect(withdrawn[0]?.metadata.correlationId).toBe(requested);
+    expect(correlations.get('MoneyDeposited')).toBe(requested);
     expect(withdrawn[0]?.metadata.commandId).toMatch(/^[0-9a-f-]{36}$/);
   });
 

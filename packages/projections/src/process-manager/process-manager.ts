@@ -95,20 +95,37 @@ export function createProcessManager<
   const awaited = new Set(steps.flatMap((step) => (step.awaits === undefined ? [] : [step.awaits.event])));
   const codecs = new Map(definition.sources.flatMap((s) => Object.keys(s.codec.schemas).map((t) => [t, s.codec])));
 
-  const record = (processId: string, command: CommandInputOf<ProcessAggregate>, commandId: string, cause: string) =>
-    processes.handle(processId, command, { commandId, correlationId: processId, causationId: cause });
+  // A saga's commands keep the correlation id of the event that caused them, so the request that
+  // started a process and everything it caused share one (the instance id where none is given).
+  const correlationOf = (processId: string, cause: RecordedEvent | undefined) =>
+    cause?.metadata.correlationId ?? processId;
+  const record = (
+    processId: string,
+    command: CommandInputOf<ProcessAggregate>,
+    commandId: string,
+    cause: RecordedEvent | undefined,
+  ) =>
+    processes.handle(processId, command, {
+      commandId,
+      correlationId: correlationOf(processId, cause),
+      causationId: cause?.id ?? commandId,
+    });
 
   const document = (state: ProcessState): ReadModelOperation<ProcessDocument> =>
     upsert(state.processId, toProcessDocument(name, steps, state));
 
   /** Sends a target command; a `DomainError` rejects the step, other errors are retried, then exhaust it. */
-  async function send(command: TargetCommand<Targets>, commandId: string, processId: string, cause: string) {
+  async function send(command: TargetCommand<Targets>, commandId: string, processId: string, cause: RecordedEvent) {
     const handler = runtime.handlers[command.target] as CommandHandler<any>;
     let last: unknown;
     for (let attempt = 0; attempt < retry.maxAttempts; attempt += 1) {
       if (attempt > 0) await sleep(backoffDelay(attempt - 1, retry));
       try {
-        await handler.handle(command.id, command.command, { commandId, correlationId: processId, causationId: cause });
+        await handler.handle(command.id, command.command, {
+          commandId,
+          correlationId: correlationOf(processId, cause),
+          causationId: cause.id,
+        });
         return { ok: true } satisfies Outcome;
       } catch (error) {
         if (error instanceof DomainError || error instanceof CommandValidationError) {
@@ -132,13 +149,13 @@ export function createProcessManager<
     const data = state.data as z.infer<DataSchema>;
     const id = (...parts: string[]) => deterministicUuid(name, processId, event.id, ...parts);
     const next = (command: CommandInputOf<ProcessAggregate>) =>
-      record(processId, command, id('next'), event.id).then((result) => result.state);
+      record(processId, command, id('next'), event).then((result) => result.state);
     switch (state.status) {
       case 'running': {
         const step = steps[state.step];
         if (step === undefined) return next({ type: 'Finish', data: {} });
         if (step.command !== undefined) {
-          const outcome = await send(step.command(data), id('step', String(state.step)), processId, event.id);
+          const outcome = await send(step.command(data), id('step', String(state.step)), processId, event);
           if (!outcome.ok) {
             const { reason, code, message } = outcome;
             return next({ type: 'FailStep', data: { step: state.step, reason, code, message } });
@@ -172,7 +189,7 @@ export function createProcessManager<
           .find((index) => !state.compensated.includes(index) && steps[index]?.compensate !== undefined);
         if (pending === undefined) return next({ type: 'Finish', data: {} });
         const compensate = steps[pending]?.compensate as (data: unknown) => TargetCommand<Targets>;
-        const outcome = await send(compensate(data), id('compensate', String(pending)), processId, event.id);
+        const outcome = await send(compensate(data), id('compensate', String(pending)), processId, event);
         const failure = outcome.ok ? {} : { failure: { code: outcome.code, message: outcome.message } };
         return next({ type: 'RecordCompensation', data: { step: pending, ...failure } });
       }
@@ -205,7 +222,8 @@ export function createProcessManager<
     const operations: ReadModelOperation<ProcessDocument>[] = [];
     const start = Object.hasOwn(triggers, event.type) ? triggers[event.type]?.(event) : undefined;
     if (start !== undefined) {
-      const result = await startWith(start.processId, start.data, deterministicUuid(name, start.processId, event.id));
+      const commandId = deterministicUuid(name, start.processId, event.id);
+      const result = await startWith(start.processId, start.data, commandId, event);
       operations.push(document(result.state));
     }
     const processId = awaited.has(event.type) ? correlate?.(event) : undefined;
@@ -217,7 +235,7 @@ export function createProcessManager<
           processId,
           { type: 'CompleteAwaited', data: { step } },
           deterministicUuid(name, processId, event.id),
-          event.id,
+          event,
         );
         for (const deadline of await runtime.deadlines.list(name, processId)) {
           if (deadline.step === step) await runtime.deadlines.remove(deadline.id);
@@ -228,10 +246,10 @@ export function createProcessManager<
     return operations;
   }
 
-  function startWith(processId: string, data: unknown, commandId: string) {
+  function startWith(processId: string, data: unknown, commandId: string, cause: RecordedEvent | undefined) {
     const parsed = definition.data.safeParse(data);
     if (!parsed.success) throw new InvalidProcessDataError(name, processId, parsed.error.issues);
-    return record(processId, { type: 'Start', data: { processId, data: parsed.data } }, commandId, commandId);
+    return record(processId, { type: 'Start', data: { processId, data: parsed.data } }, commandId, cause);
   }
 
   const handlers: Record<string, (event: RecordedEvent) => Promise<readonly ReadModelOperation<ProcessDocument>[]>> =
@@ -277,7 +295,7 @@ export function createProcessManager<
     name,
     projection,
     start: (processId, data) =>
-      startWith(processId, data, deterministicUuid(name, processId, 'start')) as Promise<
+      startWith(processId, data, deterministicUuid(name, processId, 'start'), undefined) as Promise<
         CommandResult<ProcessState<z.infer<DataSchema>>>
       >,
     load: async (processId) => (await processes.load(processId)).state as ProcessState<z.infer<DataSchema>>,
@@ -285,7 +303,7 @@ export function createProcessManager<
       const { state } = await processes.load(processId);
       // Keyed by the history length, so a repeated request for the same failure resumes once.
       const commandId = deterministicUuid(name, processId, 'resume', String(state.history.length));
-      const result = await record(processId, { type: 'Resume', data: {} }, commandId, commandId);
+      const result = await record(processId, { type: 'Resume', data: {} }, commandId, undefined);
       return result.state as ProcessState<z.infer<DataSchema>>;
     },
     async expire(deadline) {
@@ -293,7 +311,7 @@ export function createProcessManager<
         deadline.processId,
         { type: 'ExpireDeadline', data: { step: deadline.step } },
         deadline.id,
-        deadline.id,
+        undefined,
       );
     },
   };
