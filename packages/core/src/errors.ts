@@ -88,6 +88,14 @@ export class DuplicateEventIdError extends OrdoError {
   }
 }
 
+/** An event id that is not a UUID: every store keeps ids as lowercase UUIDs (EventStoreDB accepts nothing else). */
+export class InvalidEventIdError extends OrdoError {
+  readonly code = 'INVALID_EVENT_ID';
+  constructor(readonly eventId: string) {
+    super(`Event id ${JSON.stringify(eventId)} is not a UUID (nor the nil UUID); event ids must be UUIDs`);
+  }
+}
+
 export function formatIssues(issues: readonly ValidationIssue[]): string {
   return issues
     .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.map(String).join('.')}: ${issue.message}`))

@@ -4,6 +4,7 @@ import { createCatchUpSubscription } from './catch-up-subscription.js';
 import { DuplicateEventIdError } from './errors.js';
 import type { NewEvent, RecordedEvent } from './event.js';
 import { matchesFilter } from './event-filter.js';
+import { withCanonicalEventIds } from './event-id.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -37,7 +38,8 @@ export function createInMemoryEventStore(): EventStore {
 
   const commandKey = (streamId: string, commandId: string) => `${streamId}\u0000${commandId}`;
 
-  function appendNow(streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendResult {
+  function appendNow(streamId: string, given: readonly NewEvent[], options: AppendOptions): AppendResult {
+    const events = withCanonicalEventIds(given);
     const stream = streams.get(streamId) ?? [];
     const expectedVersion = options.expectedVersion ?? 'any';
     const earlier = findEarlierAppend(streamId, events, expectedVersion, stream.length, (id) => byId.get(id));

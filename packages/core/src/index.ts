@@ -33,6 +33,7 @@ export {
   DuplicateEventIdError,
   EventSchemaError,
   formatIssues,
+  InvalidEventIdError,
   OrdoError,
   UnknownEventTypeError,
   type ValidationIssue,
@@ -46,6 +47,7 @@ export {
   type UpcasterChains,
 } from './event-codec.js';
 export { type EventFilter, matchesFilter } from './event-filter.js';
+export { canonicalEventId, withCanonicalEventIds } from './event-id.js';
 export type {
   AppendOptions,
   AppendResult,

@@ -5,6 +5,7 @@ import {
   type EventSubscription,
   type RecordedEvent,
   timeOrderedUuid,
+  withCanonicalEventIds,
 } from '@ordo/core';
 import type Database from 'better-sqlite3';
 import { createAppendBatch } from './append-batch.js';
@@ -67,8 +68,9 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   return {
     database,
 
-    async appendToStream(streamId, events, appendOptions = {}): Promise<AppendResult> {
+    async appendToStream(streamId, given, appendOptions = {}): Promise<AppendResult> {
       if (closing) throw new StoreClosedError();
+      const events = withCanonicalEventIds(given);
       const serialized = serializeEvents(events, timeOrderedUuid);
       const expectedVersion = appendOptions.expectedVersion ?? 'any';
       const result = await writes.run(() => appendBatch({ streamId, events, serialized, expectedVersion }));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConcurrencyError, DuplicateEventIdError } from '../errors.js';
+import { ConcurrencyError, DuplicateEventIdError, InvalidEventIdError } from '../errors.js';
 import type { NewEvent, RecordedEvent } from '../event.js';
 import type { EventStore } from '../event-store.js';
 
@@ -148,6 +148,28 @@ export function eventStoreContract(
         const anyVersion = await store.appendToStream(streamId, batch, { expectedVersion: 'any' });
         expect(anyVersion.streamVersion).toBe(2);
         expect(await collect(store.readStream(streamId))).toHaveLength(2);
+      });
+
+      it('stores a UUID id in lowercase canonical form and recognises a retry spelled differently', async () => {
+        const store = await open();
+        const streamId = `${prefix()}1`;
+        const id = randomUUID();
+        const first = await store.appendToStream(streamId, [deposit(1, { id: `{${id.toUpperCase()}}` })]);
+        expect(first.events.map((e) => e.id)).toEqual([id]);
+        const again = await store.appendToStream(streamId, [deposit(1, { id: id.toUpperCase() })], {
+          expectedVersion: 'no_stream',
+        });
+        expect(again.streamVersion).toBe(1);
+        expect((await collect(store.readStream(streamId))).map((e) => e.id)).toEqual([id]);
+      });
+
+      it('refuses an id that is not a UUID with InvalidEventIdError, writing nothing of the batch', async () => {
+        const store = await open();
+        const streamId = `${prefix()}1`;
+        await expect(
+          store.appendToStream(streamId, [deposit(1), deposit(2, { id: 'order-7' })]),
+        ).rejects.toBeInstanceOf(InvalidEventIdError);
+        expect(await collect(store.readStream(streamId))).toEqual([]);
       });
 
       it('refuses a re-append of stored ids at other versions', async () => {
