@@ -20,9 +20,12 @@ export interface EsdbResolvedEvent {
   readonly event?: EsdbRecordedEvent | undefined;
 }
 
-/** A finite read: iterable, and cancellable so that stopping early also ends the server call. */
+/**
+ * A finite read. `@eventstore/db-client` returns a readable whose `cancel()` ends the server call;
+ * `@kurrent/kurrentdb-client` an async generator, ended by leaving the loop (`return()`).
+ */
 export interface EsdbStreamingRead extends AsyncIterable<EsdbResolvedEvent> {
-  cancel(): Promise<void>;
+  cancel?(): Promise<void>;
 }
 
 export type EsdbJson = Record<string | number, unknown> | unknown[] | string;
@@ -81,15 +84,30 @@ interface EsdbReadOptions {
 }
 
 /**
+ * The expected revision under both clients' names: `@eventstore/db-client` reads `expectedRevision`,
+ * `@kurrent/kurrentdb-client` `streamState`, and each ignores the other's (so one alone would append at "any").
+ */
+export interface EsdbAppendOptions {
+  readonly expectedRevision: EsdbExpectedRevision;
+  readonly streamState: EsdbExpectedRevision;
+}
+
+/** The part of a stream's metadata that decides which of its events can still be read. */
+export interface EsdbStreamMetadataResult {
+  readonly metadata?: {
+    readonly truncateBefore?: bigint | number;
+    readonly maxAge?: number;
+    readonly maxCount?: number;
+  };
+}
+
+/**
  * The client methods Ordo calls, typed structurally so an `@eventstore/db-client` or a
  * `@kurrent/kurrentdb-client` client both fit.
  */
 export interface EsdbClient {
-  appendToStream(
-    streamName: string,
-    events: EsdbEventData[],
-    options: { expectedRevision: EsdbExpectedRevision },
-  ): Promise<EsdbAppendResult>;
+  appendToStream(streamName: string, events: EsdbEventData[], options: EsdbAppendOptions): Promise<EsdbAppendResult>;
+  getStreamMetadata(streamName: string): Promise<EsdbStreamMetadataResult>;
   readStream(
     streamName: string,
     options: EsdbReadOptions & { readonly fromRevision: 'start' | 'end' | bigint },

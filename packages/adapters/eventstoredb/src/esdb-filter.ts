@@ -23,3 +23,14 @@ export function toServerFilter(filter: EventFilter | undefined, checkpointEvery 
   }
   return { filterOn: 'eventType', regex: '^[^$]', ...cadence };
 }
+
+/**
+ * Whether the server sends this event through `filter`: a stream-name prefix, or the event-type
+ * regular expression (ours are plain enough to mean the same in .NET and JavaScript).
+ */
+export function passesServerFilter(filter: EsdbFilter, event: { readonly streamId: string; readonly type: string }) {
+  const subject = filter.filterOn === 'streamName' ? event.streamId : event.type;
+  return 'prefixes' in filter
+    ? filter.prefixes.some((prefix) => subject.startsWith(prefix))
+    : new RegExp(filter.regex).test(subject);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EsdbPositionError } from './errors.js';
-import { coveredByCheckpoint, readPositionAfter, toOrdoPosition } from './esdb-position.js';
+import { EsdbPositionError, EsdbSharedPositionError } from './errors.js';
+import { assertOwnCommitPosition, readPositionAfter, toOrdoPosition } from './esdb-position.js';
 
 describe('toOrdoPosition', () => {
   it('uses the commit position, which is distinct per event of a batch', () => {
@@ -32,13 +32,14 @@ describe('readPositionAfter', () => {
   });
 });
 
-describe('coveredByCheckpoint', () => {
-  it("is the checkpoint's commit when it covers the event there (a live checkpoint at an event)", () => {
-    expect(coveredByCheckpoint({ commit: 4_242n, prepare: 4_242n })).toBe(4_242);
-  });
-
-  it('needs a lookup for a catch-up checkpoint that sits before the record at its commit', () => {
-    // (next record, 0): the event at 4_242 is still to come, so 4_242 must not be reported.
-    expect(coveredByCheckpoint({ commit: 4_242n, prepare: 0n })).toBeUndefined();
+describe('assertOwnCommitPosition', () => {
+  it('passes a re-delivered event and refuses a second record at the same commit position', () => {
+    // An explicit transaction's events: one commit record, each event its own prepare position.
+    expect(() =>
+      assertOwnCommitPosition({ commit: 900n, prepare: 900n }, { commit: 900n, prepare: 900n }),
+    ).not.toThrow();
+    expect(() => assertOwnCommitPosition({ commit: 900n, prepare: 100n }, { commit: 900n, prepare: 250n })).toThrow(
+      EsdbSharedPositionError,
+    );
   });
 });

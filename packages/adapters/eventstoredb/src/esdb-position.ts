@@ -1,4 +1,4 @@
-import { EsdbPositionError } from './errors.js';
+import { EsdbPositionError, EsdbSharedPositionError } from './errors.js';
 import type { EsdbPosition } from './esdb-client.js';
 
 /**
@@ -26,11 +26,12 @@ export function readPositionAfter(after: number | undefined): 'start' | EsdbPosi
 }
 
 /**
- * The Ordo position a server checkpoint covers, or `undefined` when only a read can tell. A checkpoint
- * `(c, p)` with `p >= c` covers the event at commit `c`. Catch-up pages report `(start of the next
- * record, 0)`: the event at `c` is still ahead, and `c - 1` is no record boundary the server would
- * accept as a start, so the caller looks up the last event before the checkpoint instead.
+ * Throws `EsdbSharedPositionError` when `next` shares `previous`'s commit position but is another
+ * record (an explicit transaction's events: same commit, own prepare positions). A re-delivered
+ * event has both parts equal and passes.
  */
-export function coveredByCheckpoint(at: EsdbPosition): number | undefined {
-  return at.prepare >= at.commit ? toOrdoPosition(at) : undefined;
+export function assertOwnCommitPosition(previous: EsdbPosition | undefined, next: EsdbPosition): void {
+  if (previous !== undefined && previous.commit === next.commit && previous.prepare !== next.prepare) {
+    throw new EsdbSharedPositionError(next.commit);
+  }
 }

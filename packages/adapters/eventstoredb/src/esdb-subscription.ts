@@ -6,16 +6,22 @@ import {
   type SubscribeOptions,
   sleep,
 } from '@ordo/core';
+import { createCheckpointResolver } from './checkpoint-position.js';
 import { isResubscribable } from './error-translation.js';
+import { EsdbSubscriptionFailedError } from './errors.js';
 import type { EsdbClient, EsdbPosition, EsdbSubscription } from './esdb-client.js';
 import { toServerFilter } from './esdb-filter.js';
-import { coveredByCheckpoint, readPositionAfter, toOrdoPosition } from './esdb-position.js';
+import { assertOwnCommitPosition, readPositionAfter, toOrdoPosition } from './esdb-position.js';
 import { isSystemEvent, toRecordedEvent } from './event-mapping.js';
 
 export interface ResubscribeOptions {
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
-  /** Consecutive failed attempts before the subscription gives up and throws. Default: never gives up. */
+  /**
+   * Consecutive drops without progress before the subscription gives up with
+   * `EsdbSubscriptionFailedError`, which its consumer (a projection runner, the relay) reports as its
+   * failure. Default 20 (a few minutes at the default backoff); `Infinity` never gives up.
+   */
   readonly maxAttempts?: number;
   /** Told about every drop, for logs and metrics. */
   readonly onDrop?: (error: unknown, attempt: number) => void;
@@ -47,27 +53,16 @@ export function createEsdbSubscription(options: EsdbSubscriptionOptions): EventS
     initialDelayMs: options.resubscribe?.initialDelayMs ?? 100,
     maxDelayMs: options.resubscribe?.maxDelayMs ?? 10_000,
   };
-  const maxAttempts = options.resubscribe?.maxAttempts ?? Number.POSITIVE_INFINITY;
+  const maxAttempts = options.resubscribe?.maxAttempts ?? 20;
   const serverFilter = toServerFilter(filter, options.checkpointEvery);
+  const resolveCheckpoint = createCheckpointResolver(client, serverFilter);
   const closed = new AbortController();
   let current: EsdbSubscription | undefined;
-
-  // Catch-up checkpoints sit between records: the last event before one is where a resume may start.
-  async function lastEventBefore(at: EsdbPosition): Promise<number | undefined> {
-    const read = client.readAll({ fromPosition: at, direction: 'backwards', maxCount: 1 });
-    try {
-      for await (const resolved of read) {
-        if (resolved.event?.position !== undefined) return toOrdoPosition(resolved.event.position);
-      }
-      return undefined;
-    } finally {
-      await read.cancel();
-    }
-  }
 
   async function* follow(): AsyncGenerator<RecordedEvent> {
     let cursor = options.after ?? 0;
     let attempt = 0;
+    let previous: EsdbPosition | undefined;
     while (!closed.signal.aborted) {
       let pending: EsdbPosition | undefined;
       let failure: Error | undefined;
@@ -94,14 +89,13 @@ export function createEsdbSubscription(options: EsdbSubscriptionOptions): EventS
       closed.signal.addEventListener('abort', wakeUp);
 
       const report = async (at: EsdbPosition) => {
-        let position = coveredByCheckpoint(at);
-        if (position === undefined) {
-          try {
-            position = await lastEventBefore(at);
-          } catch (error) {
-            failure ??= error as Error;
-            throw error;
-          }
+        let position: number | undefined;
+        try {
+          position = await resolveCheckpoint(at, cursor);
+        } catch (error) {
+          // A failed lookup is the server's or the network's: re-open like a drop.
+          failure ??= error as Error;
+          throw error;
         }
         if (position === undefined || position <= cursor) return;
         cursor = position;
@@ -134,6 +128,8 @@ export function createEsdbSubscription(options: EsdbSubscriptionOptions): EventS
             pending = undefined;
             await report(at);
           }
+          assertOwnCommitPosition(previous, raw.position);
+          previous = raw.position;
           const position = toOrdoPosition(raw.position);
           if (position <= cursor) continue;
           cursor = position;
@@ -157,7 +153,9 @@ export function createEsdbSubscription(options: EsdbSubscriptionOptions): EventS
       if (closed.signal.aborted) return;
       attempt += 1;
       options.resubscribe?.onDrop?.(failure ?? new Error('subscription ended'), attempt);
-      if (attempt > maxAttempts) throw failure ?? new Error('EventStoreDB subscription ended repeatedly');
+      if (attempt > maxAttempts) {
+        throw new EsdbSubscriptionFailedError(attempt, failure ?? new Error('the server ended the subscription'));
+      }
       await sleep(backoffDelay(attempt - 1, backoff), closed.signal);
     }
   }

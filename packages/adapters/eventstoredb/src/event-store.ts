@@ -4,22 +4,20 @@ import {
   assertExpectedVersion,
   ConcurrencyError,
   type EventStore,
-  type ExpectedVersion,
   findEarlierAppend,
-  matchesFilter,
   type NewEvent,
-  type ReadAllOptions,
-  type ReadStreamOptions,
   type RecordedEvent,
+  withCanonicalEventIds,
 } from '@ordo/core';
-import { isStreamDeleted, isStreamNotFound, toAppendError, toConcurrencyError } from './error-translation.js';
-import { EsdbAppendMismatchError, EsdbStreamDeletedError } from './errors.js';
+import { createAllReader } from './all-reader.js';
+import { conflictAsRead } from './append-conflict.js';
+import { toAppendError, toConcurrencyError } from './error-translation.js';
+import { EsdbAppendMismatchError } from './errors.js';
 import type { EsdbClient } from './esdb-client.js';
-import { readPositionAfter, toOrdoPosition } from './esdb-position.js';
 import { createEsdbSubscription, type ResubscribeOptions } from './esdb-subscription.js';
-import { isSystemEvent, toEventData, toRecordedEvent } from './event-mapping.js';
+import { toEventData } from './event-mapping.js';
 import { toExpectedRevision } from './expected-revision.js';
-import { planStreamRead } from './stream-read-plan.js';
+import { createStreamReader } from './stream-reader.js';
 
 export interface EsdbEventStoreOptions {
   /** An `EventStoreDBClient` (or a `KurrentDBClient`); the caller owns it and disposes it. */
@@ -62,52 +60,27 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
   const { client } = options;
   const lookbackWindow = options.lookbackWindow ?? 1000;
   const duplicateCheckWindow = options.duplicateCheckWindow ?? 100;
-  const defaultBatchSize = options.batchSize ?? 500;
-  const headScanLimit = 64;
-
-  async function* readEsdbStream(
-    streamId: string,
-    fromRevision: 'start' | 'end' | bigint,
-    direction: 'forwards' | 'backwards',
-    maxCount: number,
-    requiresLeader = false,
-  ): AsyncGenerator<RecordedEvent> {
-    const read = client.readStream(streamId, { fromRevision, direction, maxCount, requiresLeader });
-    let complete = false;
-    try {
-      for await (const resolved of read) {
-        if (resolved.event !== undefined) yield toRecordedEvent(resolved.event);
-      }
-      complete = true;
-    } catch (error) {
-      if (isStreamDeleted(error)) throw new EsdbStreamDeletedError(streamId);
-      if (!isStreamNotFound(error)) throw error;
-    } finally {
-      // Leaving early (a bound reached, a consumer's break) must end the server call as well.
-      if (!complete) await read.cancel().catch(() => undefined);
-    }
-  }
-
-  // Reads that decide an append go to the leader: a follower's index may not hold the latest write yet.
-  async function latest(streamId: string, count: number): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
-    for await (const event of readEsdbStream(streamId, 'end', 'backwards', count, true)) events.push(event);
-    return events;
-  }
+  const { readEsdbStream, latest, readStream } = createStreamReader(client);
+  const { readAll, headPosition } = createAllReader(client, options.batchSize ?? 500);
 
   async function appendToStream(
     streamId: string,
-    events: readonly NewEvent[],
+    given: readonly NewEvent[],
     appendOptions: AppendOptions = {},
   ): Promise<AppendResult> {
+    // ESDB answers with lowercase ids whatever the spelling sent, and refuses ids that are not GUIDs.
+    const events = withCanonicalEventIds(given);
     const expected = appendOptions.expectedVersion ?? 'any';
     if (events.length === 0) {
       const [last] = await latest(streamId, 1);
       assertExpectedVersion(streamId, expected, last?.streamVersion ?? 0);
       return { streamVersion: last?.streamVersion ?? 0, position: last?.position ?? 0, events: [] };
     }
-    if (duplicateCheckWindow > 0 && events[0]?.id !== undefined) {
-      const recent = await latest(streamId, duplicateCheckWindow);
+    const checksIds = duplicateCheckWindow > 0 && events[0]?.id !== undefined;
+    // The server's StreamExists also passes a stream holding only metadata; the port means "has events".
+    const recent =
+      checksIds || expected === 'stream_exists' ? await latest(streamId, checksIds ? duplicateCheckWindow : 1) : [];
+    if (checksIds) {
       const byId = new Map(recent.map((event) => [event.id, event]));
       const earlier = findEarlierAppend(streamId, events, expected, recent[0]?.streamVersion ?? 0, (id) =>
         byId.get(id),
@@ -120,20 +93,22 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
         return resultOf(written);
       }
     }
+    if (expected === 'stream_exists' && recent.length === 0) throw new ConcurrencyError(streamId, expected, 0);
     const data = events.map(toEventData);
     let nextExpectedRevision: bigint;
     try {
-      const reply = await client.appendToStream(streamId, data, { expectedRevision: toExpectedRevision(expected) });
+      const revision = toExpectedRevision(expected);
+      const reply = await client.appendToStream(streamId, data, { expectedRevision: revision, streamState: revision });
       // A client built with `throwOnAppendFailure: false` answers a conflict instead of throwing.
-      if (!reply.success) throw await conflictAt(streamId, expected);
+      if (!reply.success) throw new ConcurrencyError(streamId, expected, Number.NaN);
       nextExpectedRevision = reply.nextExpectedRevision;
     } catch (error) {
-      if (error instanceof ConcurrencyError) throw error;
       const refused = toAppendError(error, streamId, data.length);
       if (refused !== undefined) throw refused;
-      const conflict = toConcurrencyError(error, streamId, expected);
+      const conflict = error instanceof ConcurrencyError ? error : toConcurrencyError(error, streamId, expected);
       if (conflict === undefined) throw error;
-      throw Number.isNaN(conflict.actual) ? await conflictAt(streamId, expected) : conflict;
+      const [newest] = await latest(streamId, 1);
+      throw await conflictAsRead(client, streamId, expected, conflict.actual, newest);
     }
     // Read the batch back: the append reply has no per-event positions or server timestamps.
     const firstRevision = nextExpectedRevision - BigInt(data.length - 1);
@@ -148,80 +123,9 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
     return resultOf(written);
   }
 
-  async function conflictAt(streamId: string, expected: ExpectedVersion): Promise<ConcurrencyError> {
-    const [last] = await latest(streamId, 1);
-    return new ConcurrencyError(streamId, expected, last?.streamVersion ?? 0);
-  }
-
   function resultOf(written: readonly RecordedEvent[]): AppendResult {
     const last = written[written.length - 1];
     return { streamVersion: last?.streamVersion ?? 0, position: last?.position ?? 0, events: written };
-  }
-
-  function readStream(streamId: string, readOptions: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    const plan = planStreamRead(readOptions);
-    return (async function* () {
-      if (plan === undefined) return;
-      let count = 0;
-      for await (const event of readEsdbStream(streamId, plan.fromRevision, plan.direction, plan.maxCount)) {
-        if (event.streamVersion < plan.lowest || event.streamVersion > plan.highest || count >= plan.limit) return;
-        count += 1;
-        yield event;
-      }
-    })();
-  }
-
-  function readAll(readOptions: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    const batchSize = Math.max(1, readOptions.batchSize ?? defaultBatchSize);
-    return (async function* () {
-      let cursor = readOptions.after ?? 0;
-      const to = readOptions.to ?? Number.POSITIVE_INFINITY;
-      while (cursor < to) {
-        // A forward $all read includes the event at its start position, so ask for one more.
-        const maxCount = cursor > 0 ? batchSize + 1 : batchSize;
-        let fetched = 0;
-        let fresh = 0;
-        const read = client.readAll({ fromPosition: readPositionAfter(cursor), direction: 'forwards', maxCount });
-        let complete = false;
-        try {
-          for await (const resolved of read) {
-            fetched += 1;
-            const raw = resolved.event;
-            if (raw?.position === undefined) continue;
-            const position = toOrdoPosition(raw.position);
-            if (position <= cursor) continue;
-            if (position > to) return;
-            fresh += 1;
-            cursor = position;
-            if (isSystemEvent(raw)) continue;
-            const event = toRecordedEvent(raw);
-            if (matchesFilter(event, readOptions.filter)) yield event;
-          }
-          complete = true;
-        } finally {
-          if (!complete) await read.cancel().catch(() => undefined);
-        }
-        if (fresh === 0 || fetched < maxCount) return;
-      }
-    })();
-  }
-
-  // One backward $all read, stopped at the newest non-system event (ESDB writes its own events after ours).
-  async function headPosition(): Promise<number> {
-    const read = client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: headScanLimit });
-    let head = 0;
-    try {
-      for await (const resolved of read) {
-        const raw = resolved.event;
-        if (raw?.position === undefined) continue;
-        const position = toOrdoPosition(raw.position);
-        if (head === 0) head = position;
-        if (!isSystemEvent(raw)) return position;
-      }
-      return head;
-    } finally {
-      await read.cancel().catch(() => undefined);
-    }
   }
 
   async function findCommand(streamId: string, commandId: string): Promise<readonly RecordedEvent[]> {

@@ -9,9 +9,13 @@ export {
   EsdbAppendMismatchError,
   EsdbAppendTooLargeError,
   EsdbPositionError,
+  EsdbSharedPositionError,
   EsdbStreamDeletedError,
+  EsdbStreamTruncatedError,
+  EsdbSubscriptionFailedError,
 } from './errors.js';
 export type {
+  EsdbAppendOptions,
   EsdbAppendResult,
   EsdbClient,
   EsdbEventData,
@@ -21,10 +25,11 @@ export type {
   EsdbRecordedEvent,
   EsdbResolvedEvent,
   EsdbStreamingRead,
+  EsdbStreamMetadataResult,
   EsdbSubscription,
 } from './esdb-client.js';
-export { toServerFilter } from './esdb-filter.js';
-export { coveredByCheckpoint, readPositionAfter, toOrdoPosition } from './esdb-position.js';
+export { passesServerFilter, toServerFilter } from './esdb-filter.js';
+export { assertOwnCommitPosition, readPositionAfter, toOrdoPosition } from './esdb-position.js';
 export {
   createEsdbSubscription,
   type EsdbSubscriptionOptions,

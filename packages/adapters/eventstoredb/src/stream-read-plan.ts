@@ -13,6 +13,8 @@ export interface StreamReadPlan {
   readonly highest: number;
   /** Backward reads stop before this version. */
   readonly lowest: number;
+  /** The first version a forward read expects back (a later one means the start of the stream is gone). */
+  readonly first: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export function planStreamRead(options: ReadStreamOptions = {}): StreamReadPlan 
       limit: maxCount,
       highest: Number.POSITIVE_INFINITY,
       lowest,
+      first: from ?? Number.POSITIVE_INFINITY,
     };
   }
   const first = Math.max(options.from ?? 1, 1);
@@ -47,5 +50,6 @@ export function planStreamRead(options: ReadStreamOptions = {}): StreamReadPlan 
     limit: maxCount,
     highest,
     lowest: 1,
+    first,
   };
 }
