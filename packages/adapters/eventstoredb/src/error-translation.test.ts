@@ -1,10 +1,17 @@
 import {
+  convertToCommandError,
   MaxAppendSizeExceededError,
   StreamDeletedError,
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { status as grpcStatus, Metadata } from '@grpc/grpc-js';
+import {
+  convertToCommandError as convertToKurrentDbError,
+  WrongExpectedVersionError as KurrentDbWrongExpectedVersionError,
+  StreamTombstonedError,
+} from '@kurrent/kurrentdb-client';
 import { ConcurrencyError } from '@ordo/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -24,6 +31,11 @@ describe('toConcurrencyError', () => {
     const error = toConcurrencyError(wrongVersion(2n), 'account-1', 2);
     expect(error).toBeInstanceOf(ConcurrencyError);
     expect(error).toMatchObject({ streamId: 'account-1', expected: 2, actual: 3, code: 'CONCURRENCY_CONFLICT' });
+  });
+
+  it('reads the actual revision @kurrent/kurrentdb-client reports as actualState', () => {
+    const error = new KurrentDbWrongExpectedVersionError(undefined, { streamName: 's', expected: 0n, current: 4n });
+    expect(toConcurrencyError(error, 's', 1)).toMatchObject({ expected: 1, actual: 5 });
   });
 
   it('reports a missing stream as actual version 0', () => {
@@ -72,10 +84,35 @@ describe('toAppendError', () => {
     });
   });
 
-  it('turns a tombstoned stream into EsdbStreamDeletedError', () => {
+  it('turns a tombstoned stream into EsdbStreamDeletedError, under either name', () => {
     const error = toAppendError(StreamDeletedError.fromStreamName('gone'), 'gone', 1);
     expect(error).toBeInstanceOf(EsdbStreamDeletedError);
     expect(error).toMatchObject({ code: 'ESDB_STREAM_DELETED', streamId: 'gone' });
+    const tombstoned = new StreamTombstonedError(undefined as never, { stream: 'gone' });
+    expect(toAppendError(tombstoned, 'gone', 1)).toBeInstanceOf(EsdbStreamDeletedError);
+    expect(isResubscribable(tombstoned)).toBe(false);
+  });
+
+  it("turns KurrentDB 25's maximum-append-event-size-exceeded, unknown to both clients, into EsdbAppendTooLargeError", () => {
+    // The status KurrentDB v25.0.0 sends (Grpc/RpcExceptions.cs MaxAppendEventSizeExceeded, Constants.cs keys).
+    const trailer = new Metadata();
+    trailer.set('exception', 'maximum-append-event-size-exceeded');
+    trailer.set('maximum-append-event-size', '1048576');
+    trailer.set('event-id', 'a5a0b6c4-00ab-4000-8000-0000000000ef');
+    trailer.set('proposed-append-event-size', '2000000');
+    const details = 'Event with Id: a5a0b6c4-…, Size: 2000000, exceeds Maximum Append Event Size of 1048576.';
+    const status = () =>
+      Object.assign(new Error(`3 INVALID_ARGUMENT: ${details}`), {
+        code: grpcStatus.INVALID_ARGUMENT,
+        details,
+        metadata: trailer,
+      });
+    for (const converted of [convertToCommandError(status()), convertToKurrentDbError(status())]) {
+      expect(converted).toMatchObject({ type: 'unknown' });
+      const error = toAppendError(converted, 'big', 1);
+      expect(error).toBeInstanceOf(EsdbAppendTooLargeError);
+      expect(error).toMatchObject({ code: 'ESDB_APPEND_TOO_LARGE', limit: 'event', maxAppendSize: 1_048_576 });
+    }
   });
 
   it('leaves conflicts and transport errors to the caller', () => {
