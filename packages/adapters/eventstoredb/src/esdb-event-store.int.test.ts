@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { ConcurrencyError, type EventSubscription, type RecordedEvent } from '@ordo/core';
+import { KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { ConcurrencyError, type EventSubscription, InvalidEventIdError, type RecordedEvent } from '@ordo/core';
 import { eventStoreContract } from '@ordo/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EsdbAppendTooLargeError, EsdbStreamDeletedError } from './errors.js';
+import { EsdbAppendTooLargeError, EsdbStreamDeletedError, EsdbStreamTruncatedError } from './errors.js';
 import { createEsdbEventStore } from './event-store.js';
 
 const url = process.env.ESDB_URL;
@@ -19,8 +20,14 @@ const connect = (options = '') => {
   clients.push(client);
   return client;
 };
+const kurrentClients: KurrentDBClient[] = [];
+const connectKurrent = () => {
+  const client = KurrentDBClient.connectionString(`${(url ?? '').replace(/^esdb/, 'kurrentdb')}`);
+  kurrentClients.push(client);
+  return client;
+};
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
+  await Promise.all([...clients, ...kurrentClients].map((client) => client.dispose()));
 });
 
 async function first(subscription: EventSubscription): Promise<RecordedEvent | undefined> {
@@ -38,7 +45,59 @@ describe.skipIf(url === undefined)('EsdbEventStore on a real EventStoreDB', () =
     { globalEventIds: false },
   );
 
+  eventStoreContract(
+    () => createEsdbEventStore({ client: connectKurrent(), checkpointEvery: 1 }),
+    'event store contract (@kurrent/kurrentdb-client)',
+    { globalEventIds: false },
+  );
+
   const prefix = () => `esdb-int-${randomUUID().replaceAll('-', '')}-`;
+
+  it('keeps a UUID id in the lowercase form the server answers with, and refuses a non-UUID id', async () => {
+    const store = createEsdbEventStore({ client: connect() });
+    const streamId = `${prefix()}ids`;
+    const id = randomUUID();
+    const { events } = await store.appendToStream(streamId, [{ id: id.toUpperCase(), type: 'A', data: {} }]);
+    expect(events.map((e) => e.id)).toEqual([id]);
+    await expect(store.appendToStream(streamId, [{ id: 'order-7', type: 'A', data: {} }])).rejects.toBeInstanceOf(
+      InvalidEventIdError,
+    );
+  });
+
+  it("refuses 'stream_exists' on a metadata-only stream, and reports a soft-deleted stream at version 0", async () => {
+    const client = connect();
+    const store = createEsdbEventStore({ client });
+    const metaOnly = `${prefix()}meta`;
+    await client.setStreamMetadata(metaOnly, { maxCount: 10 });
+    await expect(
+      store.appendToStream(metaOnly, [{ type: 'A', data: {} }], { expectedVersion: 'stream_exists' }),
+    ).rejects.toMatchObject({ actual: 0 });
+    const deleted = `${prefix()}soft`;
+    await store.appendToStream(deleted, [
+      { type: 'A', data: {} },
+      { type: 'A', data: {} },
+    ]);
+    await client.deleteStream(deleted);
+    await expect(
+      store.appendToStream(deleted, [{ type: 'A', data: {} }], { expectedVersion: 1 }),
+    ).rejects.toMatchObject({
+      actual: 0,
+    });
+    await store.appendToStream(deleted, [{ type: 'A', data: {} }], { expectedVersion: 'no_stream' });
+    expect(await collectVersions(store.readStream(deleted))).toEqual([3]);
+  });
+
+  it('refuses to read a stream whose first events $maxCount removed', async () => {
+    const client = connect();
+    const store = createEsdbEventStore({ client });
+    const streamId = `${prefix()}capped`;
+    await store.appendToStream(
+      streamId,
+      [1, 2, 3].map(() => ({ type: 'A', data: {} })),
+    );
+    await client.setStreamMetadata(streamId, { maxCount: 2 });
+    await expect(collectVersions(store.readStream(streamId))).rejects.toBeInstanceOf(EsdbStreamTruncatedError);
+  });
 
   it('gives every event of one batch its own, strictly increasing position', async () => {
     const store = createEsdbEventStore({ client: connect() });
