@@ -1,6 +1,6 @@
 import { matchesFilter, type ReadAllOptions, type RecordedEvent } from '@ordo/core';
 import type { EsdbClient, EsdbPosition } from './esdb-client.js';
-import { assertOwnCommitPosition, readPositionAfter, toOrdoPosition } from './esdb-position.js';
+import { assertOwnCommitPosition, resumeFrom, toOrdoPosition } from './esdb-position.js';
 import { isSystemEvent, toRecordedEvent } from './event-mapping.js';
 import { endRead } from './streaming-read.js';
 
@@ -20,7 +20,7 @@ export function createAllReader(client: EsdbClient, defaultBatchSize: number) {
         const maxCount = cursor > 0 ? batchSize + 1 : batchSize;
         let fetched = 0;
         let fresh = 0;
-        const read = client.readAll({ fromPosition: readPositionAfter(cursor), direction: 'forwards', maxCount });
+        const read = client.readAll({ fromPosition: resumeFrom(previous, cursor), direction: 'forwards', maxCount });
         let complete = false;
         try {
           for await (const resolved of read) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EsdbPositionError, EsdbSharedPositionError } from './errors.js';
-import { assertOwnCommitPosition, readPositionAfter, toOrdoPosition } from './esdb-position.js';
+import { assertOwnCommitPosition, readPositionAfter, resumeFrom, toOrdoPosition } from './esdb-position.js';
 
 describe('toOrdoPosition', () => {
   it('uses the commit position, which is distinct per event of a batch', () => {
@@ -41,5 +41,13 @@ describe('assertOwnCommitPosition', () => {
     expect(() => assertOwnCommitPosition({ commit: 900n, prepare: 100n }, { commit: 900n, prepare: 250n })).toThrow(
       EsdbSharedPositionError,
     );
+  });
+});
+
+describe('resumeFrom', () => {
+  it("reads on from the last record's own position when it is the cursor's, else from (cursor, cursor)", () => {
+    expect(resumeFrom({ commit: 900n, prepare: 100n }, 900)).toEqual({ commit: 900n, prepare: 100n });
+    expect(resumeFrom({ commit: 900n, prepare: 100n }, 950)).toEqual({ commit: 950n, prepare: 950n });
+    expect(resumeFrom(undefined, 0)).toBe('start');
   });
 });

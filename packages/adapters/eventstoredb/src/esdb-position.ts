@@ -35,3 +35,13 @@ export function assertOwnCommitPosition(previous: EsdbPosition | undefined, next
     throw new EsdbSharedPositionError(next.commit);
   }
 }
+
+/**
+ * Where to read on from after `cursor`: the last record received when it is the one at `cursor`
+ * (its own prepare position, so a second event of the same commit still comes back and is refused),
+ * else `readPositionAfter(cursor)`.
+ */
+export function resumeFrom(lastReceived: EsdbPosition | undefined, cursor: number): 'start' | EsdbPosition {
+  if (lastReceived !== undefined && cursor > 0 && lastReceived.commit === BigInt(cursor)) return lastReceived;
+  return readPositionAfter(cursor);
+}

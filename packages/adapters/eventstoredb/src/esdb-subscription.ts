@@ -11,7 +11,7 @@ import { isResubscribable } from './error-translation.js';
 import { EsdbSubscriptionFailedError } from './errors.js';
 import type { EsdbClient, EsdbPosition, EsdbSubscription } from './esdb-client.js';
 import { toServerFilter } from './esdb-filter.js';
-import { assertOwnCommitPosition, readPositionAfter, toOrdoPosition } from './esdb-position.js';
+import { assertOwnCommitPosition, resumeFrom, toOrdoPosition } from './esdb-position.js';
 import { isSystemEvent, toRecordedEvent } from './event-mapping.js';
 
 export interface ResubscribeOptions {
@@ -73,7 +73,7 @@ export function createEsdbSubscription(options: EsdbSubscriptionOptions): EventS
         wake();
       };
       const subscription = client.subscribeToAll({
-        fromPosition: readPositionAfter(cursor),
+        fromPosition: resumeFrom(previous, cursor),
         filter: {
           ...serverFilter,
           // Events before the checkpoint may still be buffered: the loop reports it once they are consumed.

@@ -109,6 +109,10 @@ describe.each(['eventstoredb', 'kurrentdb'] as const)('EsdbEventStore over a %s 
     await store.appendToStream('account-1', [deposit()]);
     server.legacyTransaction('legacy-1', 3);
     await expect(collect(store.readAll())).rejects.toBeInstanceOf(EsdbSharedPositionError);
+    // Also when a page ends between two events of the transaction.
+    for (const batchSize of [1, 2, 3]) {
+      await expect(collect(store.readAll({ batchSize }))).rejects.toBeInstanceOf(EsdbSharedPositionError);
+    }
   });
 
   it('reads the head and leaves reads early with whatever ending this client offers', async () => {

@@ -29,7 +29,7 @@ export type {
   EsdbSubscription,
 } from './esdb-client.js';
 export { passesServerFilter, toServerFilter } from './esdb-filter.js';
-export { assertOwnCommitPosition, readPositionAfter, toOrdoPosition } from './esdb-position.js';
+export { assertOwnCommitPosition, readPositionAfter, resumeFrom, toOrdoPosition } from './esdb-position.js';
 export {
   createEsdbSubscription,
   type EsdbSubscriptionOptions,
