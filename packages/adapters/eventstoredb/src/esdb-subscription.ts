@@ -20,7 +20,7 @@ export interface ResubscribeOptions {
   /**
    * Consecutive drops without progress before the subscription gives up with
    * `EsdbSubscriptionFailedError`, which its consumer (a projection runner, the relay) reports as its
-   * failure. Default 20 (a few minutes at the default backoff); `Infinity` never gives up.
+   * failure. Default 20: with the default full-jitter backoff, an outage of about a minute (2.4 min at most); `Infinity` never gives up.
    */
   readonly maxAttempts?: number;
   /** Told about every drop, for logs and metrics. */
