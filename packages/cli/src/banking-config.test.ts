@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nodeArgs, runCli, workspaceRoot } from './test-support/run-cli.js';
+import { embeddedStack, nodeArgs, runCli, workspaceRoot } from './test-support/run-cli.js';
 
 const bankingConfig = ['--config', 'examples/banking/ordo.config.ts'];
 
@@ -11,7 +11,7 @@ const bankingConfig = ['--config', 'examples/banking/ordo.config.ts'];
 function startBankingServer(dataDir: string): Promise<ChildProcess> {
   const server = spawn(process.execPath, [...nodeArgs, 'examples/banking/src/main.ts'], {
     cwd: workspaceRoot,
-    env: { ...process.env, PORT: '0', ORDO_DATA_DIR: dataDir },
+    env: { ...process.env, ...embeddedStack, PORT: '0', ORDO_DATA_DIR: dataDir },
   });
   return new Promise((resolve, reject) => {
     let output = '';

@@ -9,13 +9,17 @@ export interface ExampleProcess {
   output(): string;
 }
 
+// The test's own environment may name servers (CI sets them for the integration suites): an
+// embedded run (ORDO_DATA_DIR) must not pick them up, so they are blanked, which reads as unset.
+const stackVariables = { ESDB_URL: '', PG_URL: '', KAFKA_BROKERS: '', MONGODB_URL: '' };
+
 /**
  * Starts an example's entry point (`main`) as a real process on a free port and resolves once it
  * listens. `env` chooses its store: `ORDO_DATA_DIR`, or the production stack's variables.
  */
 export async function startExampleProcess(main: string, env: Record<string, string>): Promise<ExampleProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@ordo/source', main], {
-    env: { ...process.env, ...env, PORT: '0' },
+    env: { ...process.env, ...(env.ORDO_DATA_DIR === undefined ? {} : stackVariables), ...env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

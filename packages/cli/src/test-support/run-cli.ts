@@ -21,10 +21,13 @@ export interface CliProcess {
   exited: Promise<CliRun>;
 }
 
+/** Blanks the servers CI names for the integration suites: the CLI's tests run on SQLite files. */
+export const embeddedStack = { ESDB_URL: '', PG_URL: '', KAFKA_BROKERS: '', MONGODB_URL: '' };
+
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
   const child = spawn(process.execPath, [...nodeArgs, binPath, ...args], {
     cwd: workspaceRoot,
-    env: { ...process.env, ORDO_TEST_POISON: '', ORDO_TEST_SLOW_MS: '', ...env },
+    env: { ...process.env, ...embeddedStack, ORDO_TEST_POISON: '', ORDO_TEST_SLOW_MS: '', ...env },
   });
   const text = { stdout: '', stderr: '' };
   const waiters: { stream: 'stdout' | 'stderr'; pattern: RegExp; resolve: () => void }[] = [];
