@@ -166,6 +166,23 @@ describe('command handler', () => {
     expect(new Set(results.map((r) => r.position))).toEqual(new Set([2]));
   });
 
+  it('tells exactly one of the racing copies that it wrote', async () => {
+    const store = createInMemoryEventStore();
+    const accounts = createCommandHandler(bankAccount, { store });
+    await accounts.handle('1', open);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => accounts.handle('1', deposit(10), { commandId: 'dup' })),
+    );
+    expect(results.filter((result) => !result.deduplicated)).toHaveLength(1);
+  });
+
+  it('refuses an id that breaks the id rule before loading anything', async () => {
+    const accounts = createCommandHandler(bankAccount, { store: createInMemoryEventStore() });
+    await expect(accounts.handle('x'.repeat(101), open)).rejects.toMatchObject({ code: 'INVALID_ID' });
+    await expect(accounts.handle('a\u0000b', open)).rejects.toMatchObject({ code: 'INVALID_ID' });
+    await expect(accounts.load('')).rejects.toMatchObject({ code: 'INVALID_ID' });
+  });
+
   it('carries command, correlation and causation ids into the events', async () => {
     const store = createInMemoryEventStore();
     const accounts = createCommandHandler(bankAccount, { store });

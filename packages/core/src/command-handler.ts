@@ -1,6 +1,7 @@
 import { type AnyAggregate, type CommandInputOf, type StateOf, toEventList } from './aggregate.js';
 import { type LoadOptions, loadAggregate } from './aggregate-loader.js';
 import { deterministicUuid } from './deterministic-id.js';
+import { assertEntityId } from './entity-id.js';
 import { ConcurrencyError } from './errors.js';
 import type { EventMetadata, RecordedEvent } from './event.js';
 import type { AppendResult, EventStore } from './event-store.js';
@@ -115,6 +116,7 @@ export function createCommandHandler<A extends AnyAggregate>(
     aggregate,
 
     async handle(id, command, commandOptions = {}) {
+      assertEntityId(id);
       const parsed = aggregate.parseCommand(command);
       const streamId = aggregate.streamId(id);
       const { commandId, expectedVersion } = commandOptions;
@@ -206,11 +208,14 @@ export function createCommandHandler<A extends AnyAggregate>(
           stateVersion: aggregate.stateVersion,
           state,
         });
-        return { streamId, ...appended, state, deduplicated: false };
+        // A racing copy of a keyed command finds its events stored by the winner: only the winner wrote.
+        const { streamVersion, position, events } = appended;
+        return { streamId, streamVersion, position, events, state, deduplicated: appended.replayed === true };
       }
     },
 
     async load(id, loadOptions = {}) {
+      assertEntityId(id);
       const { state, streamVersion } = await loadAggregate(aggregate, aggregate.streamId(id), sources, loadOptions);
       return { state, streamVersion };
     },

@@ -13,6 +13,8 @@ export interface AppendResult {
   /** Global position of the last event written (0 when the batch was empty and the stream is new). */
   readonly position: number;
   readonly events: readonly RecordedEvent[];
+  /** True when every event was stored already by an earlier append of the same ids (nothing written now). */
+  readonly replayed?: boolean;
 }
 
 export interface ReadStreamOptions {

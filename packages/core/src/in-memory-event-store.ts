@@ -45,7 +45,12 @@ export function createInMemoryEventStore(): EventStore {
     const earlier = findEarlierAppend(streamId, events, expectedVersion, stream.length, (id) => byId.get(id));
     if (earlier !== undefined) {
       const stored = stream.slice(earlier.fromVersion - 1, earlier.toVersion);
-      return { streamVersion: earlier.toVersion, position: stored.at(-1)?.position ?? 0, events: stored };
+      return {
+        streamVersion: earlier.toVersion,
+        position: stored.at(-1)?.position ?? 0,
+        events: stored,
+        replayed: true,
+      };
     }
     assertExpectedVersion(streamId, expectedVersion, stream.length);
 

@@ -27,6 +27,13 @@ export {
 } from './command-handler.js';
 export { deterministicUuid } from './deterministic-id.js';
 export {
+  assertEntityId,
+  entityIdProblem,
+  entityIdSchema,
+  InvalidIdError,
+  maxEntityIdLength,
+} from './entity-id.js';
+export {
   CommandValidationError,
   ConcurrencyError,
   DomainError,

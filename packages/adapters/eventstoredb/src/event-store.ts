@@ -90,7 +90,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
           (e) => e.streamVersion >= earlier.fromVersion && e.streamVersion <= earlier.toVersion,
         );
         written.sort((a, b) => a.streamVersion - b.streamVersion);
-        return resultOf(written);
+        return { ...resultOf(written), replayed: true };
       }
     }
     if (expected === 'stream_exists' && recent.length === 0) throw new ConcurrencyError(streamId, expected, 0);

@@ -54,7 +54,12 @@ export function createAppendBatch(database: Database.Database): AppendBatch {
       const stored = (readVersions.all(streamId, earlier.fromVersion, earlier.toVersion) as EventRow[]).map((row) =>
         toRecordedEvent(row),
       );
-      return { streamVersion: earlier.toVersion, position: stored.at(-1)?.position ?? 0, events: stored };
+      return {
+        streamVersion: earlier.toVersion,
+        position: stored.at(-1)?.position ?? 0,
+        events: stored,
+        replayed: true,
+      };
     }
     assertExpectedVersion(streamId, expectedVersion, actual);
     if (serialized.length === 0) return { streamVersion: actual, position: head?.[1] ?? 0, events: [] };
