@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { createCommandHandler, createInMemoryEventStore, type EventStore } from '@ordo/core';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -298,5 +299,71 @@ describe('createCommandRoutes', () => {
   it('refuses a custom path without :id', () => {
     const handler = createCommandHandler(account, { store: createInMemoryEventStore() });
     expect(() => createCommandRoutes(handler, { paths: { Deposit: '/deposit' } })).toThrow(/:id/);
+  });
+});
+
+describe('command routes at the HTTP edge', () => {
+  it('refuses an Idempotency-Key reused with another command or body with 422 naming the key', async () => {
+    const id = await openAccount();
+    await post(`/accounts/${id}/commands/deposit`, { amount: 10 }, { 'idempotency-key': 'reuse-1' });
+    const head = await store.headPosition();
+    const withdraw = await post(`/accounts/${id}/commands/withdraw`, { amount: 10 }, { 'idempotency-key': 'reuse-1' });
+    const problem = await expectProblem(withdraw, 422, 'IDEMPOTENCY_KEY_REUSED');
+    expect(problem).toMatchObject({ idempotencyKey: 'reuse-1', detail: expect.stringContaining('reuse-1') });
+    const otherBody = await post(`/accounts/${id}/commands/deposit`, { amount: 99 }, { 'idempotency-key': 'reuse-1' });
+    await expectProblem(otherBody, 422, 'IDEMPOTENCY_KEY_REUSED');
+    expect(await store.headPosition()).toBe(head);
+    // The same request with its keys in another order is the same request.
+    const same = await post(`/accounts/${id}/commands/deposit`, '{ "amount" : 10 }', { 'idempotency-key': 'reuse-1' });
+    expect(await same.json()).toMatchObject({ deduplicated: true });
+  });
+
+  it('tells exactly one of racing copies of a keyed command that it wrote', async () => {
+    const id = await openAccount();
+    const copies = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        post(`/accounts/${id}/commands/deposit`, { amount: 7 }, { 'idempotency-key': 'race-1' }).then(
+          (response) => response.json() as Promise<{ deduplicated: boolean; position: number }>,
+        ),
+      ),
+    );
+    expect(copies.filter((copy) => !copy.deduplicated)).toHaveLength(1);
+    expect(new Set(copies.map((copy) => copy.position)).size).toBe(1);
+  });
+
+  it('keeps one id rule on every route: 1 to 100 characters, no control characters', async () => {
+    const longest = 'x'.repeat(100);
+    expect((await post(`/accounts/${longest}/commands/open-account`, { owner: 'ada' })).status).toBe(200);
+    const tooLong = await post(`/accounts/${'x'.repeat(10_000)}/commands/open-account`, { owner: 'ada' });
+    expect((await expectProblem(tooLong, 400, 'INVALID_ID')).detail).toMatch(/at most 100 characters/);
+    await expectProblem(await post('/accounts/a%00b/commands/open-account', { owner: 'ada' }), 400, 'INVALID_ID');
+  });
+
+  it('answers a 413 that a fetch client still sending its body can read', async () => {
+    const id = await openAccount();
+    // 200 KiB against a 1 KiB limit, sent with a Content-Length: the server answers before reading it.
+    const response = await post(`/accounts/${id}/commands/open-account`, { owner: 'x'.repeat(200 * 1024) });
+    const body = await expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
+    expect(body.limit).toBe(1024);
+    expect(response.headers.get('connection')).not.toBe('close');
+  });
+
+  it('refuses a gzip-encoded body with 415 instead of misreading it', async () => {
+    const id = await openAccount();
+    const response = await fetch(`${server.url}/accounts/${id}/commands/deposit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ amount: 5 })),
+    });
+    const body = await expectProblem(response, 415, 'UNSUPPORTED_CONTENT_ENCODING');
+    expect(body.contentEncoding).toBe('gzip');
+    expect(response.headers.get('accept-encoding')).toBe('identity');
+  });
+
+  it('answers a weak query ETag in If-Match with a 412 that names the stream version to send', async () => {
+    const id = await openAccount();
+    const response = await post(`/accounts/${id}/commands/deposit`, { amount: 5 }, { 'if-match': 'W/"p7"' });
+    const body = await expectProblem(response, 412, 'PRECONDITION_FAILED');
+    expect(body.detail).toMatch(/W\/"p7" is not a stream version.*If-Match: "1"/);
   });
 });

@@ -1,8 +1,9 @@
-import { type CommandHandler, ConcurrencyError, type ExpectedVersion } from '@ordo/core';
+import { assertEntityId, type CommandHandler, ConcurrencyError, type ExpectedVersion } from '@ordo/core';
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import { expectedVersionFromIfMatch, formatEntityTag } from './entity-tag.js';
-import { InvalidHeaderError, PreconditionFailedError } from './http-errors.js';
+import { PreconditionFailedError } from './http-errors.js';
+import { assertSameRequest, idempotencyKeyOf, requestDigest, requestDigestKey } from './idempotency-key.js';
 import { readJsonBody } from './json-body.js';
 import { kebabCase } from './kebab-case.js';
 import { createProblemHandler, type ProblemHandlerOptions } from './problem-response.js';
@@ -51,25 +52,16 @@ export function describeCommandRoutes(handler: AnyCommandHandler, options: Comma
   });
 }
 
-const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
-
-function idempotencyKeyOf(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (!idempotencyKeyPattern.test(header)) {
-    throw new InvalidHeaderError('Idempotency-Key', 'use 1 to 255 visible ASCII characters');
-  }
-  return header;
-}
-
-function describeExpected(expected: ExpectedVersion): string {
-  return expected === -1 ? 'an unmatchable entity tag' : String(expected);
+function describeExpected(expected: ExpectedVersion, ifMatch: string | undefined): string {
+  return expected === -1 ? (ifMatch ?? '').trim() : String(expected);
 }
 
 /**
  * POST routes for every command of an aggregate. The body is the command's data; the answer
  * carries the new stream version (also as `ETag`) and the global position (also as `Ordo-Position`).
  * `If-Match: "3"` makes 3 the expected version (412 on mismatch); `Idempotency-Key` becomes the
- * command id, so a repeat returns the first result.
+ * command id, so a repeat returns the first result, and the key used with another command or body
+ * is a 422. `:id` keeps the id rule (`entityIdSchema` of @ordo/core), else 400 `INVALID_ID`.
  *
  * @example
  * app.route('/', createCommandRoutes(createCommandHandler(account, { store })));
@@ -91,21 +83,27 @@ export function registerCommandRoutes(app: Hono, handler: AnyCommandHandler, opt
   for (const route of describeCommandRoutes(handler, options)) {
     app.post(route.path, async (c) => {
       const id = c.req.param('id') ?? '';
-      const expectedVersion = expectedVersionFromIfMatch(requestHeader(c, 'if-match'));
+      assertEntityId(id);
+      const ifMatch = requestHeader(c, 'if-match');
+      const expectedVersion = expectedVersionFromIfMatch(ifMatch);
       const commandId = idempotencyKeyOf(requestHeader(c, 'idempotency-key'));
       const data = await readJsonBody(c.req.raw, limit);
+      const digest = commandId === undefined ? undefined : requestDigest(route.commandType, data);
       const commandOptions = {
         ...(expectedVersion === undefined ? {} : { expectedVersion }),
-        ...(commandId === undefined ? {} : { commandId }),
+        ...(commandId === undefined ? {} : { commandId, metadata: { [requestDigestKey]: digest } }),
       };
       let result: Awaited<ReturnType<AnyCommandHandler['handle']>>;
       try {
         result = await handler.handle(id, { type: route.commandType, data }, commandOptions);
       } catch (error) {
         if (error instanceof ConcurrencyError && expectedVersion !== undefined) {
-          throw new PreconditionFailedError(describeExpected(expectedVersion), error.actual);
+          throw new PreconditionFailedError(describeExpected(expectedVersion, ifMatch), error.actual);
         }
         throw error;
+      }
+      if (result.deduplicated && commandId !== undefined && digest !== undefined) {
+        assertSameRequest(commandId, digest, result.events);
       }
       const body = {
         id,

@@ -37,8 +37,13 @@ export function expectedVersionFromIfMatch(header: string | undefined): Expected
 export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   if (header === etag || header.trim() === '*') return true;
+  const opaque = withoutWeakness(etag);
   for (const tag of splitTags(header)) {
-    if ((tag.startsWith('W/') ? tag.slice(2) : tag) === etag) return true;
+    if (withoutWeakness(tag) === opaque) return true;
   }
   return false;
+}
+
+function withoutWeakness(tag: string): string {
+  return tag.startsWith('W/') ? tag.slice(2) : tag;
 }

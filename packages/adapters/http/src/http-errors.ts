@@ -61,7 +61,7 @@ export class NotFoundError extends HttpError {
   }
 }
 
-/** `If-Match` named a version the stream is not at. */
+/** `If-Match` named a version the stream is not at (or a tag that is no stream version). */
 export class PreconditionFailedError extends HttpError {
   readonly code = 'PRECONDITION_FAILED';
   readonly status = 412;
@@ -69,7 +69,11 @@ export class PreconditionFailedError extends HttpError {
     readonly expected: string,
     readonly actual: number,
   ) {
-    super(`If-Match expected version ${expected} but the stream is at ${actual}`);
+    super(
+      /^\d+$/.test(expected)
+        ? `If-Match expected version ${expected} but the stream is at ${actual}`
+        : `If-Match ${expected} is not a stream version (a weak query ETag only validates caches); the stream is at ${actual}, send If-Match: "${actual}"`,
+    );
   }
   override get extensions() {
     return { expectedVersion: this.expected, currentVersion: this.actual };
@@ -83,15 +87,47 @@ export class PreconditionFailedError extends HttpError {
 export class PayloadTooLargeError extends HttpError {
   readonly code = 'PAYLOAD_TOO_LARGE';
   readonly status = 413;
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    /** The rest of the body was not read (it was too large to drain): the connection is closed. */
+    readonly unread = false,
+  ) {
     super(`The request body exceeds ${limit} bytes`);
   }
   override get extensions() {
     return { limit: this.limit };
   }
-  // Closing stops the server from draining the rest of an oversized upload.
+  override get headers(): Readonly<Record<string, string>> {
+    return this.unread ? { connection: 'close' } : {};
+  }
+}
+
+/** `Idempotency-Key` was first used with another command or another body on this resource. */
+export class IdempotencyKeyReusedError extends HttpError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  readonly status = 422;
+  constructor(readonly idempotencyKey: string) {
+    super(
+      `Idempotency-Key ${idempotencyKey} was already used with another command or body on this resource; use a new key`,
+    );
+  }
+  override get extensions() {
+    return { idempotencyKey: this.idempotencyKey };
+  }
+}
+
+/** A `Content-Encoding` other than `identity`: bodies are read as they come, never decompressed. */
+export class UnsupportedContentEncodingError extends HttpError {
+  readonly code = 'UNSUPPORTED_CONTENT_ENCODING';
+  readonly status = 415;
+  constructor(readonly contentEncoding: string) {
+    super(`Content-Encoding ${contentEncoding} is not supported; send the body uncompressed`);
+  }
+  override get extensions() {
+    return { contentEncoding: this.contentEncoding };
+  }
   override get headers() {
-    return { connection: 'close' };
+    return { 'accept-encoding': 'identity' };
   }
 }
 

@@ -1,5 +1,8 @@
+import { maxEntityIdLength } from '@ordo/core';
 import { z } from 'zod';
 import type { CommandRoute } from './command-routes.js';
+import { idempotencyKeyPattern } from './idempotency-key.js';
+import { maxValuesPerIn } from './query-string.js';
 
 /** A JSON object as it appears in the OpenAPI document. */
 export type JsonObject = { readonly [key: string]: unknown };
@@ -30,9 +33,18 @@ export function pathParameters(honoPath: string): JsonObject[] {
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string' },
+    schema: name === 'id' ? idParameterSchema : { type: 'string' },
   }));
 }
+
+// The id rule of @ordo/core (`entityIdSchema`), as JSON Schema.
+const idParameterSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: maxEntityIdLength,
+  pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F]+$',
+  description: `1 to ${maxEntityIdLength} characters, no control characters`,
+};
 
 /** JSON Schema 2020-12 (the dialect of OpenAPI 3.1) of what a client sends or receives. */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonObject {
@@ -98,7 +110,13 @@ export function commandOperations(routes: readonly CommandRoute[]): OpenApiOpera
       parameters: [
         ...pathParameters(route.path),
         { name: 'If-Match', in: 'header', schema: { type: 'string' }, description: 'Expected stream version, "3".' },
-        { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 255 } },
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          schema: { type: 'string', minLength: 1, maxLength: 255, pattern: idempotencyKeyPattern },
+          description:
+            'Makes the command idempotent on this resource: a repeat returns the first result. Visible ASCII (! to ~), 1 to 255 characters; reused with another command or body it is a 422 IDEMPOTENCY_KEY_REUSED.',
+        },
       ],
       requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.schema) } } },
       responses: {
@@ -115,8 +133,8 @@ export function commandOperations(routes: readonly CommandRoute[]): OpenApiOpera
           409: 'Version conflict',
           412: 'If-Match failed',
           413: 'Body too large',
-          415: 'Not JSON',
-          422: 'Domain rejection',
+          415: 'Not JSON, or a Content-Encoding other than identity',
+          422: 'Domain rejection, or an Idempotency-Key reused with another command or body',
           500: 'Unexpected failure',
         }),
       },
@@ -164,7 +182,7 @@ export function queryOperations(config: {
       name: `filter[${field}][${op}]`,
       in: 'query',
       schema: { type: op === 'in' ? 'string' : type },
-      ...(op === 'in' ? { description: 'Comma-separated values' } : {}),
+      ...(op === 'in' ? { description: `Comma-separated values, at most ${maxValuesPerIn}` } : {}),
     })),
   ]);
   const sortable = ['id', ...Object.keys(config.indexes)];
@@ -177,7 +195,7 @@ export function queryOperations(config: {
         operationId: `${config.name}.get`,
         tags: [config.name],
         parameters: [
-          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'id', in: 'path', required: true, schema: idParameterSchema },
           { name: 'If-None-Match', in: 'header', schema: { type: 'string' } },
           after,
         ],

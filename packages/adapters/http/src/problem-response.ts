@@ -24,11 +24,13 @@ const titles: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -36,6 +38,7 @@ const titles: Readonly<Record<number, string>> = {
 // Codes @ordo/projections raises for a caller's mistake, matched by code so any read store's errors map alike.
 const clientErrorStatus: Readonly<Record<string, number>> = {
   INVALID_QUERY: 400,
+  INVALID_ID: 400,
   COLLECTION_NOT_FOUND: 404,
   UNKNOWN_PROJECTION: 404,
 };

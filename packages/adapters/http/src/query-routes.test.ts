@@ -48,30 +48,37 @@ async function expectProblem(response: Response, status: number, code: string) {
 type Page = { items: { id: string; position: number; document: Record<string, unknown> }[]; nextCursor?: string };
 
 describe('query routes: get by id', () => {
-  it('answers the document with an ETag from its position', async () => {
+  it('answers the document with a weak ETag from its position when its stream version is unknown', async () => {
     const at = await put('g-1', { owner: 'ada', balance: 5, vip: false });
     const response = await get('/balances/g-1');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(response.headers.get('etag')).toBe(`"${at}"`);
+    expect(response.headers.get('etag')).toBe(`W/"p${at}"`);
     expect(await response.json()).toEqual({ owner: 'ada', balance: 5, vip: false });
   });
 
   it('answers 304 for a matching If-None-Match, and 200 again once the document changed', async () => {
     const at = await put('g-2', { owner: 'bo', balance: 1, vip: false });
-    const cached = await get('/balances/g-2', { 'if-none-match': `"${at}"` });
+    const cached = await get('/balances/g-2', { 'if-none-match': `W/"p${at}"` });
     expect(cached.status).toBe(304);
     expect(await cached.text()).toBe('');
-    expect(cached.headers.get('etag')).toBe(`"${at}"`);
+    expect(cached.headers.get('etag')).toBe(`W/"p${at}"`);
+    expect((await get('/balances/g-2', { 'if-none-match': `"p${at}"` })).status).toBe(304);
     const later = await put('g-2', { owner: 'bo', balance: 2, vip: false });
-    const fresh = await get('/balances/g-2', { 'if-none-match': `W/"${at}", "nope"` });
+    const fresh = await get('/balances/g-2', { 'if-none-match': `W/"p${at}", "nope"` });
     expect(fresh.status).toBe(200);
-    expect(fresh.headers.get('etag')).toBe(`"${later}"`);
+    expect(fresh.headers.get('etag')).toBe(`W/"p${later}"`);
     expect(await fresh.json()).toMatchObject({ balance: 2 });
   });
 
   it('answers 404 for an unknown document', async () => {
     await expectProblem(await get('/balances/nobody'), 404, 'DOCUMENT_NOT_FOUND');
+  });
+
+  it('refuses an id that breaks the id rule with 400 INVALID_ID', async () => {
+    await expectProblem(await get(`/balances/${'x'.repeat(101)}`), 400, 'INVALID_ID');
+    await expectProblem(await get('/balances/a%00b'), 400, 'INVALID_ID');
+    await expectProblem(await get(`/balances/${'x'.repeat(100)}`), 404, 'DOCUMENT_NOT_FOUND');
   });
 
   it('refuses a read-your-writes token when no runner is wired', async () => {
@@ -147,6 +154,13 @@ describe('query routes: list', () => {
       expect(body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ message: expect.any(String) })]));
     }
     expect(findCalls.length).toBe(before);
+  });
+
+  it('caps filter[x][in] at 100 values and says so', async () => {
+    const values = (count: number) => Array.from({ length: count }, (_, i) => `o${i}`).join(',');
+    expect((await get(`/balances?filter[owner][in]=${values(100)}`)).status).toBe(200);
+    const body = await expectProblem(await get(`/balances?filter[owner][in]=${values(101)}`), 400, 'INVALID_QUERY');
+    expect(body.issues).toEqual([{ path: ['filter', 'owner', 'in'], message: 'accepts at most 100 values, got 101' }]);
   });
 
   it('rejects a forged cursor with 400', async () => {

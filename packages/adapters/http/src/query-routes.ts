@@ -1,4 +1,5 @@
-import { InvalidQueryError } from '@ordo/projections';
+import { assertEntityId } from '@ordo/core';
+import { type Document, InvalidQueryError } from '@ordo/projections';
 import { type Context, Hono } from 'hono';
 import { formatEntityTag, ifNoneMatchHits } from './entity-tag.js';
 import { InvalidHeaderError, NotFoundError, ProjectionBehindError } from './http-errors.js';
@@ -23,6 +24,12 @@ export interface QueryRoutesOptions {
   readonly maxLimit?: number;
   /** How long a read-your-writes query may wait before a 503; default 5 s. */
   readonly waitTimeoutMs?: number;
+  /**
+   * The stream version a document reflects (e.g. `(doc) => doc.version` for a projection of one
+   * stream): the document's `ETag` is then `"<version>"`, which `If-Match` on that resource's
+   * command routes accepts. Without it the ETag is the weak `W/"p<position>"`, for caches only.
+   */
+  readonly streamVersionOf?: (document: Document) => number | undefined;
 }
 
 export function queryResourceOf(options: Pick<QueryRoutesOptions, 'projection' | 'resource'>): string {
@@ -39,8 +46,19 @@ function afterPositionOf(c: Context): number | undefined {
   return Number(raw);
 }
 
+/** The document's ETag: its stream version when known (usable in `If-Match`), else its position, weak. */
+function documentEntityTag(
+  stored: { readonly document: Document; readonly position: number },
+  streamVersionOf: QueryRoutesOptions['streamVersionOf'],
+): string {
+  const version = streamVersionOf?.(stored.document);
+  return Number.isSafeInteger(version)
+    ? formatEntityTag(version as number)
+    : `W/${formatEntityTag(`p${stored.position}`)}`;
+}
+
 /**
- * GET routes over a projection's documents: `/<resource>/:id` (ETag from the document's position,
+ * GET routes over a projection's documents: `/<resource>/:id` (ETag from the document's stream version or position,
  * `If-None-Match` -> 304) and `/<resource>` (filter on indexed fields, sort, bounded limit, cursor).
  * With `progress`, `?after=<position>` waits (bounded) until the projection has passed the position.
  *
@@ -76,11 +94,12 @@ export function registerQueryRoutes(app: Hono, options: QueryRoutesOptions): voi
   }
 
   app.get(`/${resource}/:id`, async (c) => {
+    assertEntityId(c.req.param('id'));
     await waitUntilCaughtUp(c);
     const id = c.req.param('id');
     const stored = await store.get(name, id);
     if (stored === undefined) throw new NotFoundError('DOCUMENT_NOT_FOUND', `No ${resource} document ${id}`);
-    const etag = formatEntityTag(stored.position);
+    const etag = documentEntityTag(stored, options.streamVersionOf);
     // Plain Responses with plain-object headers: hono would build a `Headers` for two or more.
     if (ifNoneMatchHits(requestHeader(c, 'if-none-match'), etag)) {
       return new Response(null, { status: 304, headers: { etag } });

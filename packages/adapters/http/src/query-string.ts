@@ -33,7 +33,8 @@ export interface ListQueryLimits {
 type Issue = { path: (string | number)[]; message: string };
 const reserved = new Set(['after']);
 const filterKey = /^filter\[([^[\]]+)\](?:\[([^[\]]+)\])?$/;
-const maxValuesPerIn = 100;
+/** The most values one `filter[x][in]` (or `where` `in`) may list. */
+export const maxValuesPerIn = 100;
 const maxValueLength = 1024;
 
 function scalarSchema(type: QueryableFields[string]) {
@@ -132,10 +133,15 @@ export function parseListQuery(params: URLSearchParams, fields: QueryableFields,
       } else {
         const rawValues = op === 'in' ? raw.split(',') : [raw];
         const values = rawValues.map((value) => coerce(value, type));
-        if (values.length > maxValuesPerIn || values.some((value) => value === undefined)) {
+        if (values.length > maxValuesPerIn) {
           issues.push({
             path: ['filter', field, op],
-            message: `expects ${op === 'in' ? 'a list of ' : ''}${type} values`,
+            message: `accepts at most ${maxValuesPerIn} values, got ${values.length}`,
+          });
+        } else if (values.some((value) => value === undefined)) {
+          issues.push({
+            path: ['filter', field, op],
+            message: `expects ${op === 'in' ? 'a comma-separated list of ' : 'a '}${type}${op === 'in' ? ' values' : ' value'} (at most ${maxValueLength} characters each)`,
           });
         } else filter.push({ field, op, value: op === 'in' ? (values as Scalar[]) : (values[0] as Scalar) });
       }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { answerClientError } from './client-error-response.js';
 
 export interface StartServerOptions {
   /** 0 (the default) picks a free port. */
@@ -18,7 +19,8 @@ export interface RunningServer {
 }
 
 /**
- * Serves a hono app with `@hono/node-server` and resolves once it listens.
+ * Serves a hono app with `@hono/node-server` and resolves once it listens. Requests Node's HTTP
+ * parser refuses (431 oversized headers, 400 bad framing) are answered with problem+json too.
  *
  * @example
  * const server = await startServer(createOrdoApp({ commands: [accounts] }), { port: 3000 });
@@ -42,5 +44,6 @@ export function startServer(app: Pick<Hono, 'fetch'>, options: StartServerOption
       });
     });
     server.once('error', reject);
+    server.on('clientError', answerClientError);
   });
 }
