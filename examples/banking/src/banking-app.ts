@@ -1,6 +1,6 @@
 import { createCommandHandler, snapshotEvery } from '@ordo/core';
 import { createOrdoApp } from '@ordo/http';
-import { createProcessManager, createSplitFeedRunner } from '@ordo/projections';
+import { createProcessManager, createSplitFeedRunner, type Document } from '@ordo/projections';
 import type { Infrastructure } from '@ordo-examples/stack';
 import { account } from './domain/account.js';
 import { transfer } from './domain/transfer.js';
@@ -38,7 +38,12 @@ export function createBankingApp(infrastructure: Infrastructure, options: { read
   const { feeds } = runner;
   const http = createOrdoApp({
     commands: [accounts, transfers],
-    queries: projections.map((projection) => ({ projection, store: readStore })),
+    // An account document's ETag is its stream version, so If-Match on the account's commands takes it.
+    queries: projections.map((projection) =>
+      projection === accountSummaries
+        ? { projection, store: readStore, streamVersionOf: (doc: Document) => Number(doc.version) }
+        : { projection, store: readStore },
+    ),
     runner,
     operations: { checks: { events: () => events.headPosition() } },
     openapi: { title: 'Ordo banking example', version: '1.0.0' },

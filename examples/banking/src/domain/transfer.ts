@@ -1,14 +1,12 @@
-import { DomainError, defineAggregate } from '@ordo/core';
+import { DomainError, defineAggregate, entityIdSchema } from '@ordo/core';
 import { z } from 'zod';
 import { currency, minorUnits } from './money.js';
-
-const accountId = z.string().min(1).max(100);
 
 /** A request to move money between two accounts; the transfer process carries it out. */
 export const transfer = defineAggregate({
   name: 'Transfer',
   commands: {
-    RequestTransfer: z.object({ from: accountId, to: accountId, amount: minorUnits, currency }),
+    RequestTransfer: z.object({ from: entityIdSchema, to: entityIdSchema, amount: minorUnits, currency }),
   },
   events: {
     TransferRequested: z.object({ from: z.string(), to: z.string(), amount: minorUnits, currency }),

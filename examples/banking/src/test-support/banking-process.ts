@@ -12,6 +12,7 @@ export {
   headPosition,
   type JsonResponse,
   killHard,
+  positionOfEntityTag,
   postCommand,
   stopGracefully,
 } from '@ordo-examples/stack/testing';

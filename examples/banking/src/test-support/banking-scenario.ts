@@ -9,6 +9,7 @@ import {
   headPosition,
   killHard,
   listAll,
+  positionOfEntityTag,
   postCommand,
   runRebuild,
   startBankingProcess,
@@ -95,6 +96,42 @@ export function bankingScenario(stack: BankingStack): void {
     );
     expect(current.status).toBe(200);
     expect(current.headers.get('etag')).toBe('"2"');
+
+    // The account document's ETag is its stream version: what If-Match on its commands takes.
+    const read = await getJsonAfter(url, `/accounts/${dora}`, Number(current.headers.get('ordo-position')));
+    expect(read.headers.get('etag')).toBe('"2"');
+    const guarded = await postCommand(
+      url,
+      `/accounts/${dora}/commands/withdraw`,
+      { amount: 5, currency: 'EUR' },
+      { 'if-match': read.headers.get('etag') ?? '' },
+    );
+    expect(guarded.status).toBe(200);
+    const replayedEtag = await postCommand(
+      url,
+      `/accounts/${dora}/commands/withdraw`,
+      { amount: 5, currency: 'EUR' },
+      { 'if-match': read.headers.get('etag') ?? '' },
+    );
+    expect(replayedEtag).toMatchObject({ status: 412, body: { code: 'PRECONDITION_FAILED', currentVersion: 3 } });
+
+    // A key sent again with another command is refused, and nothing is withdrawn.
+    const key = { 'idempotency-key': `${dora}-deposit-1` };
+    await postCommand(url, `/accounts/${dora}/commands/deposit`, { amount: 40, currency: 'EUR' }, key);
+    const reused = await postCommand(url, `/accounts/${dora}/commands/withdraw`, { amount: 40, currency: 'EUR' }, key);
+    expect(reused).toMatchObject({
+      status: 422,
+      body: { code: 'IDEMPOTENCY_KEY_REUSED', idempotencyKey: key['idempotency-key'] },
+    });
+    const afterReuse = await getJsonAfter(url, `/accounts/${dora}`, await headPosition(url));
+    expect(afterReuse.body).toMatchObject({ balance: 40, version: 4 });
+
+    // One id rule everywhere: an id too long to take part in a transfer cannot be opened either.
+    const tooLong = await postCommand(url, `/accounts/${'x'.repeat(101)}/commands/open-account`, {
+      owner: 'Long',
+      currency: 'EUR',
+    });
+    expect(tooLong).toMatchObject({ status: 400, body: { code: 'INVALID_ID' } });
   });
 
   it('moves money with a transfer, and refunds the source when the credit is rejected', async () => {
@@ -142,6 +179,19 @@ export function bankingScenario(stack: BankingStack): void {
       (item) => `${item.document.kind}:${item.document.transferId ?? '-'}`,
     );
     expect(kinds).toEqual(['deposit:-', `withdrawal:${tr1}`, `withdrawal:${tr2}`, `deposit:${tr2}`]);
+
+    // A debit the source refuses moves nothing: the transfer is rejected, not compensated.
+    const tr3 = id('tr-3');
+    await postCommand(url, `/transfers/${tr3}/commands/request-transfer`, {
+      from: b,
+      to: a,
+      amount: 1_000_000,
+      currency: 'EUR',
+    });
+    expect((await settledTransfer(url, tr3)).doc).toMatchObject({
+      status: 'rejected',
+      failure: { step: 0, reason: 'rejected', code: 'INSUFFICIENT_FUNDS' },
+    });
 
     const again = await postCommand(url, `/transfers/${tr1}/commands/request-transfer`, {
       from: a,
@@ -298,7 +348,7 @@ export function bankingScenario(stack: BankingStack): void {
 
 /**
  * Polls a transfer's status document until the process has ended (bounded: 30 s). Resolves with
- * the document and its ETag, the position of the last event applied to it.
+ * the document and the position in its weak ETag, that of the last event applied to it.
  */
 export async function settledTransfer(
   url: string,
@@ -307,8 +357,8 @@ export async function settledTransfer(
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const { status, body, headers } = await getJson(url, `/transfers/${id}`);
-    if (status === 200 && ['completed', 'compensated', 'needs-attention'].includes(body.status as string)) {
-      return { doc: body, position: (headers.get('etag') ?? '').replaceAll('"', '') };
+    if (status === 200 && ['completed', 'compensated', 'rejected', 'needs-attention'].includes(body.status as string)) {
+      return { doc: body, position: positionOfEntityTag(headers.get('etag')) };
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

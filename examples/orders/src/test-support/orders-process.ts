@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getJson, startExampleProcess } from '@ordo-examples/stack/testing';
+import { getJson, positionOfEntityTag, startExampleProcess } from '@ordo-examples/stack/testing';
 
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
 
@@ -18,7 +18,7 @@ export {
 /** Starts the example's entry point as a real process on a free port; resolves once it listens. */
 export const startOrdersProcess = (env: Record<string, string>) => startExampleProcess(main, env);
 
-const settled = ['completed', 'compensated', 'needs-attention'];
+const settled = ['completed', 'compensated', 'rejected', 'needs-attention'];
 
 /**
  * Polls an order's fulfilment status document until `done` holds (bounded: 15 s). Resolves with
@@ -34,7 +34,7 @@ export async function waitForFulfilment(
   while (Date.now() < deadline) {
     const { status, body, headers } = await getJson(url, `/fulfilments/${orderId}`);
     last = body;
-    if (status === 200 && done(body)) return { doc: body, position: (headers.get('etag') ?? '').replaceAll('"', '') };
+    if (status === 200 && done(body)) return { doc: body, position: positionOfEntityTag(headers.get('etag')) };
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`fulfilment ${orderId} did not get there within 15 s; last: ${JSON.stringify(last)}`);

@@ -44,3 +44,10 @@ export async function headPosition(url: string): Promise<number> {
   const { body } = await getJson(url, '/projections');
   return Math.max(0, ...(body.items as { headPosition: number }[]).map((item) => item.headPosition));
 }
+
+/** The position in a query document's weak ETag (`W/"p1187"` -> `1187`): a read-your-writes token. */
+export function positionOfEntityTag(etag: string | null): string {
+  const match = /^W\/"p(\d+)"$/.exec(etag ?? '');
+  if (match?.[1] === undefined) throw new Error(`ETag ${etag} is not a document position`);
+  return match[1];
+}

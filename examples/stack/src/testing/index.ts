@@ -1,2 +1,9 @@
 export { type ExampleProcess, killHard, startExampleProcess, stopGracefully } from './example-process.js';
-export { getJson, getJsonAfter, headPosition, type JsonResponse, postCommand } from './http-calls.js';
+export {
+  getJson,
+  getJsonAfter,
+  headPosition,
+  type JsonResponse,
+  positionOfEntityTag,
+  postCommand,
+} from './http-calls.js';

@@ -8,12 +8,16 @@ export const processStatusSchema = z.enum([
   'compensating',
   'completed',
   'compensated',
+  'rejected',
   'needs-attention',
 ]);
-/** `completed`, `compensated` and `needs-attention` are terminal. */
+/**
+ * `completed`, `compensated`, `rejected` (a step was refused before any took effect: nothing to
+ * undo) and `needs-attention` are terminal.
+ */
 export type ProcessStatus = z.infer<typeof processStatusSchema>;
 
-export const terminalStatuses: readonly ProcessStatus[] = ['completed', 'compensated', 'needs-attention'];
+export const terminalStatuses: readonly ProcessStatus[] = ['completed', 'compensated', 'rejected', 'needs-attention'];
 
 const failureSchema = z.object({
   step: z.number().int(),
@@ -139,7 +143,11 @@ export function createProcessAggregate(name: string, stepCount: number): Process
         case 'ProcessCompleted':
           return { ...next, status: 'completed' };
         case 'ProcessCompensated':
-          return { ...next, status: 'compensated' };
+          // Refused before anything took effect: nothing moved, so it was rejected, not compensated.
+          return {
+            ...next,
+            status: state.failure?.reason === 'rejected' && state.effective.length === 0 ? 'rejected' : 'compensated',
+          };
       }
     },
     decide: (command, state) => {

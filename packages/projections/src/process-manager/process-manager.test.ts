@@ -73,14 +73,14 @@ describe('process manager (transfer saga)', () => {
     expect(withdrawn[0]?.metadata.commandId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('ends compensated without compensations when the first step is rejected', async () => {
+  it('ends rejected, with nothing to compensate, when the first step is rejected', async () => {
     const w = world();
     await open(w.accounts, 'a', 100);
     await open(w.accounts, 'b', 0);
     const id = await w.request('a', 'b', 300);
     const doc = await w.settle(id);
     expect(doc).toMatchObject({
-      status: 'compensated',
+      status: 'rejected',
       stepName: 'debit',
       failure: { step: 0, reason: 'rejected', code: 'INSUFFICIENT_FUNDS' },
     });
