@@ -1,4 +1,4 @@
-import { createCommandHandler, snapshotEvery } from '@ordo/core';
+import { createCommandHandler, createStateCache, snapshotEvery } from '@ordo/core';
 import { createOrdoApp } from '@ordo/http';
 import { createProcessManager, createSplitFeedRunner, type Document } from '@ordo/projections';
 import type { Infrastructure } from '@ordo-examples/stack';
@@ -26,6 +26,8 @@ export function createBankingApp(infrastructure: Infrastructure, options: { read
   const accounts = createCommandHandler(account, {
     store: events,
     snapshots: { store: infrastructure.snapshots, policy: snapshotEvery(100) },
+    // Clients and the transfer process write the same accounts: a hot account loads from memory.
+    cache: createStateCache({ maxStreams: 10_000 }),
   });
   const transfers = createCommandHandler(transfer, { store: events });
   const transferManager = createProcessManager(transferProcess, {

@@ -163,6 +163,10 @@ export class PartitionWorker {
   async #applyHandlers(events: readonly RecordedEvent[], onFailure: 'policy' | 'stop'): Promise<Applied> {
     const { projection } = this.#options;
     const apply = projection.apply as Exclude<AnyProjection['apply'], { kind: 'evolve' }>;
+    // A retry of parked events ('stop') goes key by key already: only live batches fan out.
+    if (apply.kind === 'react' && apply.concurrency > 1 && onFailure === 'policy') {
+      return this.#applyReactions(events, apply);
+    }
     const coalescer = new OperationCoalescer();
     const parked: DeadLetter[] = [];
     const held = this.#heldKeys(onFailure);
@@ -191,6 +195,74 @@ export class PartitionWorker {
       }
       for (const operation of operations) coalescer.add(operation, event.position);
     }
+    return { operations: coalescer.drain(), parked, consumed: events.length };
+  }
+
+  /**
+   * A reactor's batch, key by key: up to `concurrency` keys react at once (their I/O overlaps),
+   * each key's events strictly in order. Operations are then coalesced in position order, so the
+   * commit equals that of a serial run.
+   */
+  async #applyReactions(
+    events: readonly RecordedEvent[],
+    apply: Extract<AnyProjection['apply'], { kind: 'react' }>,
+  ): Promise<Applied> {
+    const { projection } = this.#options;
+    const results: (readonly ReadModelOperation[] | undefined)[] = new Array(events.length);
+    const parked: DeadLetter[] = [];
+    const held = this.#heldKeys('policy');
+    const byKey = new Map<string, number[]>();
+    for (let index = 0; index < events.length; index += 1) {
+      const event = events[index] as RecordedEvent;
+      let key: string;
+      try {
+        key = projection.partitionKey(event);
+      } catch {
+        key = event.streamId; // the handler meets the same fault, where it is retried and parked
+      }
+      const chain = byKey.get(key);
+      if (chain === undefined) byKey.set(key, [index]);
+      else chain.push(index);
+    }
+    let halted: { readonly error: unknown } | undefined;
+    const react = (event: RecordedEvent) => {
+      const decoded = projection.decode(event);
+      return decoded === undefined ? [] : apply.react(decoded);
+    };
+    const runChain = async (indexes: readonly number[]) => {
+      for (const index of indexes) {
+        if (halted !== undefined) return;
+        const event = events[index] as RecordedEvent;
+        if (held.size > 0 && this.#holdBehind(event, held, parked)) continue;
+        try {
+          results[index] = await react(event);
+        } catch (error) {
+          const retried = await this.#retry(() => react(event), error);
+          if (retried.ok) {
+            results[index] = retried.value;
+            continue;
+          }
+          parked.push(this.#letter(event, retried.error, retried.attempts));
+          try {
+            this.#onFailure(event, retried.error, held);
+          } catch (halt) {
+            halted ??= { error: halt };
+          }
+        }
+      }
+    };
+    const chains = [...byKey.values()];
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(apply.concurrency, chains.length) }, async () => {
+      while (next < chains.length) await runChain(chains[next++] as number[]);
+    });
+    await Promise.all(lanes);
+    if (halted !== undefined) throw halted.error;
+    const coalescer = new OperationCoalescer();
+    for (let index = 0; index < events.length; index += 1) {
+      for (const operation of results[index] ?? []) coalescer.add(operation, (events[index] as RecordedEvent).position);
+    }
+    parked.sort((a, b) => a.position - b.position);
     return { operations: coalescer.drain(), parked, consumed: events.length };
   }
 

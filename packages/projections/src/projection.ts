@@ -69,7 +69,12 @@ export interface EvolveProjectionConfig<Sources extends readonly ProjectionSourc
 export type ProjectionApply<Event extends RecordedEvent, Doc extends Document> =
   | { readonly kind: 'handlers'; handle(event: Event): readonly ReadModelOperation<Doc>[] }
   /** A reactor: async, with idempotent side effects; the checkpoint commits only after they settle. */
-  | { readonly kind: 'react'; react(event: Event): Promise<readonly ReadModelOperation<Doc>[]> }
+  | {
+      readonly kind: 'react';
+      react(event: Event): Promise<readonly ReadModelOperation<Doc>[]>;
+      /** How many partition keys of one batch react at once; one key's events always run in order. */
+      readonly concurrency: number;
+    }
   | {
       readonly kind: 'evolve';
       documentId(event: Event): string | undefined;

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@ordo/core';
+import { InvalidProjectionError } from './errors.js';
 import {
   defineProjection,
   type HandlerResult,
@@ -21,6 +22,12 @@ export interface ReactorConfig<Sources extends readonly ProjectionSource<any>[],
   readonly partitions?: number;
   /** Defaults to the stream id; a process manager partitions by correlation id. */
   readonly partitionKey?: (event: RecordedEvent) => string;
+  /**
+   * How many partition keys of one batch react at once (default 32): handlers of different keys
+   * overlap their I/O, while one key's events are always handled one after the other, in order.
+   * 1 handles a partition's events strictly one at a time.
+   */
+  readonly concurrency?: number;
   readonly indexes?: IndexDefinitions;
   readonly sources: Sources;
   /**
@@ -30,10 +37,21 @@ export interface ReactorConfig<Sources extends readonly ProjectionSource<any>[],
   readonly handlers: ReactorHandlers<SourceEvent<Sources[number]>, Doc>;
 }
 
+export const defaultReactorConcurrency = 32;
+
+function reactorConcurrency(concurrency: number | undefined): number {
+  const value = concurrency ?? defaultReactorConcurrency;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidProjectionError(`Reactor concurrency must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
 /**
  * Defines a reactor: a projection whose handlers are async and may act on the world. The runner
  * runs it like any projection (same partitioning, retries, parking) and commits a batch's
- * checkpoint only after every handler of the batch has settled.
+ * checkpoint only after every handler of the batch has settled. Events of different partition
+ * keys react concurrently (`concurrency`), those of one key in order.
  *
  * @example
  * const welcome = defineReactor({
@@ -61,6 +79,7 @@ export function defineReactor<const Sources extends readonly ProjectionSource<an
     ...base,
     apply: {
       kind: 'react',
+      concurrency: reactorConcurrency(config.concurrency),
       async react(event) {
         const handler = Object.hasOwn(handlers, event.type) ? handlers[event.type] : undefined;
         const result = await handler?.(event);

@@ -5,6 +5,7 @@ import {
   type CommandResult,
   CommandValidationError,
   createCommandHandler,
+  createStateCache,
   DomainError,
   deterministicUuid,
   type EventStore,
@@ -32,6 +33,10 @@ export interface ProcessManagerRuntime<Targets extends ProcessTargets> {
   /** Attempts for a step command failing with anything but a `DomainError`, before the step fails as exhausted. */
   readonly retry?: Partial<RetryOptions>;
   readonly now?: () => Date;
+  /** How many instances of one partition act at once (default 32); one instance's events always in order. */
+  readonly concurrency?: number;
+  /** Instances whose state stays in memory, so a step reads no process stream (default 10,000). */
+  readonly cachedInstances?: number;
 }
 
 /** A process manager bound to its stores and target handlers. */
@@ -57,6 +62,25 @@ type Outcome =
   | { readonly ok: false; readonly reason: 'rejected' | 'exhausted'; readonly code: string; readonly message: string };
 
 const defaultStepRetry: RetryOptions = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 1_000 };
+// Bounds a chain of inline acts; a process longer than this goes on through the feed.
+const maxInlineHops = 64;
+
+/** Where `act` leaves the transition it recorded. */
+interface Transition {
+  recorded?: CommandResult<ProcessState>;
+}
+
+/** Ids seen recently, the oldest forgotten first once `capacity` is reached. */
+function recentIds(capacity: number) {
+  const ids = new Set<string>();
+  return {
+    has: (id: string) => ids.has(id),
+    remember(id: string) {
+      ids.add(id);
+      if (ids.size > capacity) ids.delete(ids.values().next().value as string);
+    },
+  };
+}
 
 /**
  * Binds a process manager definition to an event store, target command handlers and a deadline
@@ -83,7 +107,10 @@ export function createProcessManager<
       throw new InvalidProcessManagerError(`Process manager ${name} has no command handler for target ${target}`);
     }
   }
-  const processes: CommandHandler<ProcessAggregate> = createCommandHandler(aggregate, { store: runtime.store });
+  // The manager writes its instances' streams itself, so their latest states are at hand in memory.
+  const cache = createStateCache({ maxStreams: runtime.cachedInstances ?? 10_000 });
+  const processes: CommandHandler<ProcessAggregate> = createCommandHandler(aggregate, { store: runtime.store, cache });
+  const actedInline = recentIds(runtime.cachedInstances ?? 10_000);
   const retry = { ...defaultStepRetry, ...runtime.retry };
   const now = runtime.now ?? (() => new Date());
   const prefix = `${aggregate.streamPrefix}-`;
@@ -143,13 +170,23 @@ export function createProcessManager<
     } satisfies Outcome;
   }
 
-  /** What the state as of `event` calls for: at most one effect, then one recorded transition. */
-  async function act(state: ProcessState, event: RecordedEvent): Promise<ProcessState | undefined> {
+  /**
+   * What the state as of `event` calls for: at most one effect, then one recorded transition
+   * (left in `transition`, so the caller can act on it right away).
+   */
+  async function act(
+    state: ProcessState,
+    event: RecordedEvent,
+    transition: Transition = {},
+  ): Promise<ProcessState | undefined> {
     const { processId } = state;
     const data = state.data as z.infer<DataSchema>;
     const id = (...parts: string[]) => deterministicUuid(name, processId, event.id, ...parts);
     const next = (command: CommandInputOf<ProcessAggregate>) =>
-      record(processId, command, id('next'), event).then((result) => result.state);
+      record(processId, command, id('next'), event).then((result) => {
+        transition.recorded = result;
+        return result.state;
+      });
     switch (state.status) {
       case 'running': {
         const step = steps[state.step];
@@ -205,10 +242,57 @@ export function createProcessManager<
     }
   }
 
+  /**
+   * Acts on the transitions this process records as soon as they are durable, instead of waiting
+   * for the feed to bring each back: a transfer's steps take one feed round trip, not one per step.
+   * Each inline act uses the ids acting on the delivered event would, and is remembered, so the
+   * later delivery only refreshes the document; after a crash the store-backed path takes over.
+   */
+  async function follow(recorded: CommandResult<ProcessState> | undefined): Promise<ProcessState | undefined> {
+    let latest: ProcessState | undefined;
+    let result = recorded;
+    for (let hop = 0; hop < maxInlineHops && result !== undefined; hop += 1) {
+      const [event, ...more] = result.events;
+      // A deduplicated record was written by an earlier run, which may have acted on it already.
+      if (result.deduplicated || event === undefined || more.length > 0) break;
+      if (result.state.status !== 'running' && result.state.status !== 'compensating') break;
+      const transition: Transition = {};
+      latest = (await act(result.state, event, transition)) ?? latest;
+      if (transition.recorded !== undefined) actedInline.remember(event.id);
+      result = transition.recorded;
+    }
+    return latest;
+  }
+
+  /** True when the stream holds an event after `version`: one index probe, no decoding. */
+  async function hasEventsAfter(streamId: string, version: number): Promise<boolean> {
+    for await (const _ of runtime.store.readStream(streamId, { from: version + 1, maxCount: 1 })) return true;
+    return false;
+  }
+
+  /** The instance's state as of `event` from the cache, when nothing follows the event in its stream. */
+  async function cachedStateAt(streamId: string, event: RecordedEvent): Promise<ProcessState | undefined> {
+    const cached = cache.get(streamId);
+    if (cached?.streamVersion !== event.streamVersion || cached.stateVersion !== aggregate.stateVersion)
+      return undefined;
+    // Nothing after the event also means nothing has acted on it yet (acting appends).
+    return (await hasEventsAfter(streamId, event.streamVersion)) ? undefined : (cached.state as ProcessState);
+  }
+
   async function onProcessEvent(event: RecordedEvent) {
     const processId = processIdOf(event.streamId);
     if (processId === undefined) return undefined;
     const streamId = aggregate.streamId(processId);
+    if (actedInline.has(event.id)) {
+      const cached = cache.get(streamId)?.state as ProcessState | undefined;
+      return document(cached ?? (await processes.load(processId)).state);
+    }
+    const latest = await cachedStateAt(streamId, event);
+    if (latest !== undefined) {
+      const transition: Transition = {};
+      const acted = await act(latest, event, transition);
+      return document((await follow(transition.recorded)) ?? acted ?? latest);
+    }
     // Already acted on (crash before the checkpoint): never repeat the effect, even if it would now decide otherwise.
     const done = await runtime.store.findCommand(streamId, deterministicUuid(name, processId, event.id, 'next'));
     const acted =
@@ -224,7 +308,7 @@ export function createProcessManager<
     if (start !== undefined) {
       const commandId = deterministicUuid(name, start.processId, event.id);
       const result = await startWith(start.processId, start.data, commandId, event);
-      operations.push(document(result.state));
+      operations.push(document((await follow(result)) ?? result.state));
     }
     const processId = awaited.has(event.type) ? correlate?.(event) : undefined;
     if (processId !== undefined) {
@@ -270,6 +354,7 @@ export function createProcessManager<
     name,
     version: definition.version,
     partitions: definition.partitions,
+    ...(runtime.concurrency === undefined ? {} : { concurrency: runtime.concurrency }),
     indexes: { status: 'string', process: 'string' },
     sources: [...definition.sources, aggregate],
     // Every event of one instance (its own stream, its trigger, awaited events) lands on one partition.
