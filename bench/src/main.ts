@@ -1,5 +1,6 @@
 import { consolePageSuite } from './suites/console-page.js';
 import { httpQuerySuite } from './suites/http-query.js';
+import { processManagerSuite } from './suites/process-manager.js';
 import { productionPipelineSuite } from './suites/production-pipeline.js';
 import { projectionRebuildSuite } from './suites/projection-rebuild.js';
 import { sqliteStoreSuite } from './suites/sqlite-store.js';
@@ -10,6 +11,7 @@ const suites: Record<string, () => Promise<void>> = {
   'sqlite-store': sqliteStoreSuite,
   'http-query': () => httpQuerySuite(),
   'projection-rebuild': projectionRebuildSuite,
+  'process-manager': processManagerSuite,
   'production-pipeline': productionPipelineSuite,
   'console-page': consolePageSuite,
 };

@@ -97,4 +97,75 @@ describe('defineReactor', () => {
     expect(parked?.error.message).toBe('carrier down');
     expect((await runner.status('shipping')).parked).toBe(1);
   });
+
+  it('reacts to the keys of one partition concurrently, each key in order', async () => {
+    const events = createInMemoryEventStore();
+    let inFlight = 0;
+    let overlap = 0;
+    const order: string[] = [];
+    const reactor = defineReactor({
+      name: 'shipping_fan',
+      partitions: 1,
+      sources: [orders],
+      handlers: {
+        OrderPlaced: async (event) => {
+          inFlight += 1;
+          overlap = Math.max(overlap, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          order.push(`${event.streamId}:${event.data.sku}`);
+          inFlight -= 1;
+        },
+      },
+    });
+    const runner = createProjectionRunner({
+      source: createStoreEventSource(events),
+      store: createInMemoryReadStore(),
+      deadLetters: createInMemoryDeadLetterStore(),
+      projections: [reactor],
+    });
+    runners.push(runner);
+    for (const sku of ['a', 'b', 'c']) {
+      for (let n = 0; n < 4; n += 1)
+        await events.appendToStream(`order-${n}`, [{ type: 'OrderPlaced', data: { sku } }]);
+    }
+    await runner.catchUp();
+    expect(overlap).toBeGreaterThan(1);
+    for (let n = 0; n < 4; n += 1) {
+      expect(order.filter((entry) => entry.startsWith(`order-${n}:`))).toEqual([
+        `order-${n}:a`,
+        `order-${n}:b`,
+        `order-${n}:c`,
+      ]);
+    }
+  });
+
+  it('handles one event at a time with concurrency 1', async () => {
+    const events = createInMemoryEventStore();
+    let inFlight = 0;
+    let overlap = 0;
+    const reactor = defineReactor({
+      name: 'shipping_serial',
+      partitions: 1,
+      concurrency: 1,
+      sources: [orders],
+      handlers: {
+        OrderPlaced: async () => {
+          overlap = Math.max(overlap, (inFlight += 1));
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          inFlight -= 1;
+        },
+      },
+    });
+    const runner = createProjectionRunner({
+      source: createStoreEventSource(events),
+      store: createInMemoryReadStore(),
+      deadLetters: createInMemoryDeadLetterStore(),
+      projections: [reactor],
+    });
+    runners.push(runner);
+    for (let n = 0; n < 4; n += 1)
+      await events.appendToStream(`order-${n}`, [{ type: 'OrderPlaced', data: { sku: 'a' } }]);
+    await runner.catchUp();
+    expect(overlap).toBe(1);
+  });
 });

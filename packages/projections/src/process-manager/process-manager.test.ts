@@ -50,6 +50,24 @@ describe('process manager (transfer saga)', () => {
     expect((await w.manager.load(id)).status).toBe('completed');
   });
 
+  it('acts on the transitions it records without waiting for the feed to bring each back', async () => {
+    const w = world();
+    await open(w.accounts, 'a', 1_000);
+    await open(w.accounts, 'b', 0);
+    const id = await w.request('a', 'b', 300);
+    // One pass over the feed as it stood: only the transfer request was in it.
+    await w.runner.catchUp();
+    expect(await processStream(w.store, id)).toEqual([
+      'ProcessStarted',
+      'StepSucceeded',
+      'StepSucceeded',
+      'ProcessCompleted',
+    ]);
+    // The later deliveries of its own events change nothing: no command is sent twice.
+    expect(await w.settle(id)).toMatchObject({ status: 'completed' });
+    expect([await w.eventCount('a'), await w.eventCount('b')]).toEqual([2, 2]);
+  });
+
   it('is keyed by process id, so a source keyed by stream id cannot feed it', () => {
     expect(isStreamKeyed(world().manager.projection)).toBe(false);
   });
