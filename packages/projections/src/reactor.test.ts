@@ -150,7 +150,8 @@ describe('defineReactor', () => {
       sources: [orders],
       handlers: {
         OrderPlaced: async () => {
-          overlap = Math.max(overlap, (inFlight += 1));
+          inFlight += 1;
+          overlap = Math.max(overlap, inFlight);
           await new Promise((resolve) => setTimeout(resolve, 2));
           inFlight -= 1;
         },
