@@ -1,0 +1,111 @@
+import type { AnyAggregate } from './aggregate.js';
+import type { CommandHandler } from './command-handler.js';
+import { CommandValidationError, ConcurrencyError, DomainError } from './errors.js';
+import { getTelemetry, type InstrumentDescription, type TelemetryAttributes } from './telemetry.js';
+
+export const commandInstruments = {
+  duration: {
+    name: 'ordo.command.duration',
+    description: 'Time to handle a command, retries included.',
+    unit: 's',
+  },
+  outcomes: {
+    name: 'ordo.command.outcomes',
+    description: 'Commands handled, by outcome: ok, rejected, invalid, conflict, deduplicated or error.',
+    unit: '{command}',
+  },
+  conflictRetries: {
+    name: 'ordo.command.conflict_retries',
+    description: 'Appends retried after a version conflict.',
+    unit: '{retry}',
+  },
+  eventsAppended: { name: 'ordo.events.appended', description: 'Events appended by commands.', unit: '{event}' },
+} satisfies Record<string, InstrumentDescription>;
+
+export type CommandOutcome = 'ok' | 'rejected' | 'invalid' | 'conflict' | 'deduplicated' | 'error';
+
+function outcomeOf(error: unknown): CommandOutcome {
+  if (error instanceof DomainError) return 'rejected';
+  if (error instanceof CommandValidationError) return 'invalid';
+  if (error instanceof ConcurrencyError) return 'conflict';
+  return 'error';
+}
+
+/** Wraps `handle` in a command span and records latency and outcome; untouched without telemetry. */
+export function withCommandTelemetry<A extends AnyAggregate>(handler: CommandHandler<A>): CommandHandler<A> {
+  const handle = handler.handle.bind(handler);
+  return {
+    ...handler,
+    handle(id, command, options) {
+      const telemetry = getTelemetry();
+      if (!telemetry.enabled) return handle(id, command, options);
+      const base: TelemetryAttributes = { 'ordo.aggregate': handler.aggregate.name, 'ordo.command.type': command.type };
+      const started = performance.now();
+      const finish = (outcome: CommandOutcome) => {
+        const attributes = { ...base, 'ordo.command.outcome': outcome };
+        telemetry.histogram(commandInstruments.duration).record((performance.now() - started) / 1000, attributes);
+        telemetry.counter(commandInstruments.outcomes).add(1, attributes);
+      };
+      const attributes = { ...base, 'ordo.entity.id': id, 'ordo.command.id': options?.commandId };
+      // A rejection leaves the span as an answer, not a failure: it is rethrown outside the span.
+      const settled = telemetry.span(`command ${command.type}`, { attributes }, async (span) => {
+        try {
+          const result = await handle(id, command, options);
+          const outcome = result.deduplicated ? 'deduplicated' : 'ok';
+          span.setAttributes({
+            'ordo.stream.id': result.streamId,
+            'ordo.stream.version': result.streamVersion,
+            'ordo.position': result.position,
+            'ordo.command.outcome': outcome,
+          });
+          if (result.events.length > 0 && !result.deduplicated) {
+            telemetry.counter(commandInstruments.eventsAppended).add(result.events.length, base);
+          }
+          finish(outcome);
+          return { result };
+        } catch (error) {
+          const outcome = outcomeOf(error);
+          span.setAttributes({ 'ordo.command.outcome': outcome });
+          finish(outcome);
+          if (outcome === 'error' || outcome === 'conflict') throw error;
+          span.addEvent(outcome, { 'ordo.error.code': (error as DomainError).code });
+          return { rejection: error };
+        }
+      });
+      return settled.then((outcome) => {
+        if ('rejection' in outcome) throw outcome.rejection;
+        return outcome.result;
+      });
+    },
+  };
+}
+
+/** Runs one step of a command (validate, load, decide, append) in a child span when telemetry is on. */
+export function traceCommandStep<T>(step: 'validate' | 'load' | 'decide' | 'append', fn: () => T): T {
+  const telemetry = getTelemetry();
+  return telemetry.enabled ? telemetry.span(`ordo.${step}`, {}, fn) : fn();
+}
+
+/** Notes a conflict on the command span: `retry` when it will try again, `stale-cache` when the cache was behind. */
+export function noteCommandConflict(
+  aggregate: string,
+  kind: 'retry' | 'stale-cache',
+  error: unknown,
+  attempt: number,
+): void {
+  const telemetry = getTelemetry();
+  if (!telemetry.enabled) return;
+  const conflict = error instanceof ConcurrencyError ? error : undefined;
+  telemetry.activeSpan().addEvent(kind === 'retry' ? 'conflict.retry' : 'conflict.stale-cache', {
+    'ordo.attempt': attempt,
+    'ordo.expected_version': conflict === undefined ? undefined : String(conflict.expected),
+    'ordo.actual_version': conflict?.actual,
+  });
+  if (kind === 'retry') telemetry.counter(commandInstruments.conflictRetries).add(1, { 'ordo.aggregate': aggregate });
+}
+
+/** The command span's trace context as event metadata, so what the events cause links back to it. */
+export function traceMetadata(): Readonly<Record<string, string>> | undefined {
+  const telemetry = getTelemetry();
+  return telemetry.enabled ? telemetry.activeContext() : undefined;
+}
