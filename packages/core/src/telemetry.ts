@@ -7,6 +7,8 @@ export type TraceCarrier = Readonly<Record<string, string>>;
 export type TelemetrySpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
 
 export interface TelemetrySpan {
+  /** Renames the span once more is known (an HTTP span's matched route). */
+  setName(name: string): void;
   setAttributes(attributes: TelemetryAttributes): void;
   addEvent(name: string, attributes?: TelemetryAttributes): void;
   /** Marks the span failed and records the error. */
@@ -66,6 +68,7 @@ export interface Telemetry {
 }
 
 const noopSpan: TelemetrySpan = {
+  setName: () => {},
   setAttributes: () => {},
   addEvent: () => {},
   fail: () => {},

@@ -49,8 +49,17 @@ export function toKafkaMessage(event: RecordedEvent): EventRecord {
       [ordoHeaders.schemaVersion]: String(event.schemaVersion),
       [ordoHeaders.timestamp]: event.timestamp,
       [ordoHeaders.contentType]: 'application/json',
+      // The causing command's W3C trace context, so any consumer can link its work to it.
+      ...traceHeaders(event),
     },
   };
+}
+
+/** The W3C trace-context headers for an event: the command's, as stored in its metadata. */
+export function traceHeaders(event: RecordedEvent): Record<string, string> {
+  const { traceparent, tracestate } = event.metadata;
+  if (typeof traceparent !== 'string') return {};
+  return typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent };
 }
 
 /**

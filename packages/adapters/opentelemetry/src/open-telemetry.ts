@@ -59,6 +59,7 @@ function toAttributes(attributes: TelemetryAttributes | undefined): Attributes |
 
 function handleOf(span: Span): TelemetrySpan {
   return {
+    setName: (name) => span.updateName(name),
     setAttributes: (attributes) => span.setAttributes(toAttributes(attributes) ?? {}),
     addEvent: (name, attributes) => span.addEvent(name, toAttributes(attributes)),
     fail: (error) => failSpan(span, error),
