@@ -3,6 +3,7 @@ import { httpQuerySuite } from './suites/http-query.js';
 import { productionPipelineSuite } from './suites/production-pipeline.js';
 import { projectionRebuildSuite } from './suites/projection-rebuild.js';
 import { sqliteStoreSuite } from './suites/sqlite-store.js';
+import { telemetryOverheadSuite } from './suites/telemetry-overhead.js';
 import { writeModelSuite } from './suites/write-model.js';
 
 const suites: Record<string, () => Promise<void>> = {
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<void>> = {
   'projection-rebuild': projectionRebuildSuite,
   'production-pipeline': productionPipelineSuite,
   'console-page': consolePageSuite,
+  'telemetry-overhead': telemetryOverheadSuite,
 };
 
 /** `npm run bench [-- suite...]`: runs the named suites, or all of them. */

@@ -1,7 +1,7 @@
 import type { AnyAggregate } from './aggregate.js';
 import type { CommandHandler } from './command-handler.js';
 import { CommandValidationError, ConcurrencyError, DomainError } from './errors.js';
-import { getTelemetry, type InstrumentDescription, type TelemetryAttributes } from './telemetry.js';
+import { getTelemetry, type InstrumentDescription } from './telemetry.js';
 
 export const commandInstruments = {
   duration: {
@@ -31,24 +31,38 @@ function outcomeOf(error: unknown): CommandOutcome {
   return 'error';
 }
 
+const isFailure = (error: unknown) => {
+  const outcome = outcomeOf(error);
+  return outcome === 'error' || outcome === 'conflict';
+};
+
 /** Wraps `handle` in a command span and records latency and outcome; untouched without telemetry. */
 export function withCommandTelemetry<A extends AnyAggregate>(handler: CommandHandler<A>): CommandHandler<A> {
   const handle = handler.handle.bind(handler);
+  const aggregate = handler.aggregate.name;
   return {
     ...handler,
     handle(id, command, options) {
       const telemetry = getTelemetry();
       if (!telemetry.enabled) return handle(id, command, options);
-      const base: TelemetryAttributes = { 'ordo.aggregate': handler.aggregate.name, 'ordo.command.type': command.type };
       const started = performance.now();
       const finish = (outcome: CommandOutcome) => {
-        const attributes = { ...base, 'ordo.command.outcome': outcome };
+        const attributes = {
+          'ordo.aggregate': aggregate,
+          'ordo.command.type': command.type,
+          'ordo.command.outcome': outcome,
+        };
         telemetry.histogram(commandInstruments.duration).record((performance.now() - started) / 1000, attributes);
         telemetry.counter(commandInstruments.outcomes).add(1, attributes);
       };
-      const attributes = { ...base, 'ordo.entity.id': id, 'ordo.command.id': options?.commandId };
-      // A rejection leaves the span as an answer, not a failure: it is rethrown outside the span.
-      const settled = telemetry.span(`command ${command.type}`, { attributes }, async (span) => {
+      const attributes = {
+        'ordo.aggregate': aggregate,
+        'ordo.command.type': command.type,
+        'ordo.entity.id': id,
+        'ordo.command.id': options?.commandId,
+      };
+      // A rejection leaves the span as an answer (an event, no error status): only errors and conflicts fail it.
+      return telemetry.span(`command ${command.type}`, { attributes, isFailure }, async (span) => {
         try {
           const result = await handle(id, command, options);
           const outcome = result.deduplicated ? 'deduplicated' : 'ok';
@@ -59,31 +73,32 @@ export function withCommandTelemetry<A extends AnyAggregate>(handler: CommandHan
             'ordo.command.outcome': outcome,
           });
           if (result.events.length > 0 && !result.deduplicated) {
-            telemetry.counter(commandInstruments.eventsAppended).add(result.events.length, base);
+            telemetry
+              .counter(commandInstruments.eventsAppended)
+              .add(result.events.length, { 'ordo.aggregate': aggregate, 'ordo.command.type': command.type });
           }
           finish(outcome);
-          return { result };
+          return result;
         } catch (error) {
           const outcome = outcomeOf(error);
           span.setAttributes({ 'ordo.command.outcome': outcome });
+          if (!isFailure(error)) span.addEvent(outcome, { 'ordo.error.code': (error as DomainError).code });
           finish(outcome);
-          if (outcome === 'error' || outcome === 'conflict') throw error;
-          span.addEvent(outcome, { 'ordo.error.code': (error as DomainError).code });
-          return { rejection: error };
+          throw error;
         }
-      });
-      return settled.then((outcome) => {
-        if ('rejection' in outcome) throw outcome.rejection;
-        return outcome.result;
       });
     },
   };
 }
 
+const leafOptions = { leaf: true } as const;
+
 /** Runs one step of a command (validate, load, decide, append) in a child span when telemetry is on. */
 export function traceCommandStep<T>(step: 'validate' | 'load' | 'decide' | 'append', fn: () => T): T {
   const telemetry = getTelemetry();
-  return telemetry.enabled ? telemetry.span(`ordo.${step}`, {}, fn) : fn();
+  // validate and decide are pure: nothing starts inside them, so they need not become the active span.
+  const leaf = step === 'validate' || step === 'decide';
+  return telemetry.enabled ? telemetry.span(`ordo.${step}`, leaf ? leafOptions : {}, fn) : fn();
 }
 
 /** Notes a conflict on the command span: `retry` when it will try again, `stale-cache` when the cache was behind. */

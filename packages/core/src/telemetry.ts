@@ -26,6 +26,10 @@ export interface TelemetrySpanOptions {
   readonly root?: boolean;
   /** Trace contexts this span follows from (the commands behind a batch's events). */
   readonly links?: readonly TraceCarrier[];
+  /** Whether a thrown error marks the span failed (default: every error). A rejection is an answer, not a failure. */
+  readonly isFailure?: (error: unknown) => boolean;
+  /** Nothing starts a span inside `fn` (a pure function): the span need not become the active one. */
+  readonly leaf?: boolean;
 }
 
 export interface InstrumentDescription {

@@ -1,12 +1,14 @@
 import {
   type Attributes,
   context,
+  createNoopMeter,
   INVALID_SPAN_CONTEXT,
   type Link,
   type Meter,
   type MeterProvider,
   metrics,
   type Observable,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -24,6 +26,7 @@ import {
   type TelemetryHistogram,
   type TelemetrySpan,
   type TelemetrySpanKind,
+  type TraceCarrier,
 } from '@ordo/core';
 import { contextFromCarrier, fromCarrier, toCarrier } from './trace-context.js';
 
@@ -57,15 +60,27 @@ function toAttributes(attributes: TelemetryAttributes | undefined): Attributes |
   return defined;
 }
 
-function handleOf(span: Span): TelemetrySpan {
-  return {
-    setName: (name) => span.updateName(name),
-    setAttributes: (attributes) => span.setAttributes(toAttributes(attributes) ?? {}),
-    addEvent: (name, attributes) => span.addEvent(name, toAttributes(attributes)),
-    fail: (error) => failSpan(span, error),
-    context: () => toCarrier(span.spanContext()),
-  };
+/** The port's view of an OpenTelemetry span; a class, so a span costs one small object. */
+class SpanHandle implements TelemetrySpan {
+  constructor(readonly span: Span) {}
+  setName(name: string): void {
+    this.span.updateName(name);
+  }
+  setAttributes(attributes: TelemetryAttributes): void {
+    if (this.span.isRecording()) this.span.setAttributes(toAttributes(attributes) ?? {});
+  }
+  addEvent(name: string, attributes?: TelemetryAttributes): void {
+    if (this.span.isRecording()) this.span.addEvent(name, toAttributes(attributes));
+  }
+  fail(error: unknown): void {
+    failSpan(this.span, error);
+  }
+  context(): TraceCarrier | undefined {
+    return toCarrier(this.span.spanContext());
+  }
 }
+
+const noopHandle = new SpanHandle(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
 
 function failSpan(span: Span, error: unknown): void {
   const exception = error instanceof Error ? error : new Error(String(error));
@@ -87,19 +102,38 @@ export function createOpenTelemetry(options: OpenTelemetryOptions = {}): Telemet
   const tracer: Tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(scope.name, scope.version);
   const meter: Meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(scope.name, scope.version);
   const maxLinks = options.maxLinks ?? 32;
+  // Without a tracer provider registered the API hands out no-op spans: skip them altogether.
+  let tracingOn = options.tracerProvider !== undefined;
+  const tracing = () => {
+    if (tracingOn) return true;
+    const global = trace.getTracerProvider();
+    tracingOn = !(global instanceof ProxyTracerProvider) || global.getDelegateTracer(scope.name) !== undefined;
+    return tracingOn;
+  };
   const counters = new Map<string, TelemetryCounter>();
   const histograms = new Map<string, TelemetryHistogram>();
   const gauges = new Map<string, Observable>();
 
+  // The API's no-op meter (no SDK registered first) records nothing: no reason to measure for it.
+  const metering = meter.constructor !== createNoopMeter().constructor;
+
   return {
-    enabled: true,
+    /** Off while neither a tracer provider nor a meter provider is registered: then nothing costs anything. */
+    get enabled() {
+      return metering || tracing();
+    },
 
     span(name, spanOptions, fn) {
+      if (!tracing()) return fn(noopHandle);
+      const explicit = spanOptions.parent === undefined ? undefined : fromCarrier(spanOptions.parent);
       const parent = spanOptions.root
         ? ROOT_CONTEXT
-        : spanOptions.parent !== undefined && fromCarrier(spanOptions.parent) !== undefined
-          ? contextFromCarrier(spanOptions.parent)
+        : explicit !== undefined
+          ? trace.setSpanContext(ROOT_CONTEXT, explicit)
           : context.active();
+      // Under a sampled-out parent a child would be sampled out too: skip it (and its context switch).
+      const active = parent === ROOT_CONTEXT ? undefined : trace.getSpan(parent);
+      if (active !== undefined && explicit === undefined && !active.isRecording()) return fn(noopHandle);
       const links: Link[] = [];
       for (const carrier of spanOptions.links ?? []) {
         const linked = fromCarrier(carrier);
@@ -116,13 +150,17 @@ export function createOpenTelemetry(options: OpenTelemetryOptions = {}): Telemet
         },
         parent,
       );
-      return context.with(trace.setSpan(parent, span), () => {
+      const handle = new SpanHandle(span);
+      const failed = (error: unknown) => {
+        if (spanOptions.isFailure?.(error) ?? true) failSpan(span, error);
+        span.end();
+      };
+      const run = () => {
         let result: ReturnType<typeof fn>;
         try {
-          result = fn(handleOf(span));
+          result = fn(handle);
         } catch (error) {
-          failSpan(span, error);
-          span.end();
+          failed(error);
           throw error;
         }
         if (!isThenable(result)) {
@@ -135,12 +173,13 @@ export function createOpenTelemetry(options: OpenTelemetryOptions = {}): Telemet
             return value;
           },
           (error: unknown) => {
-            failSpan(span, error);
-            span.end();
+            failed(error);
             throw error;
           },
         ) as typeof result;
-      });
+      };
+      // A leaf starts nothing inside, so it need not become the active span.
+      return spanOptions.leaf ? run() : context.with(trace.setSpan(parent, span), run);
     },
 
     activeContext() {
@@ -149,7 +188,8 @@ export function createOpenTelemetry(options: OpenTelemetryOptions = {}): Telemet
     },
 
     activeSpan() {
-      return handleOf(trace.getActiveSpan() ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+      const span = trace.getActiveSpan();
+      return span === undefined ? noopHandle : new SpanHandle(span);
     },
 
     counter(description: InstrumentDescription) {
