@@ -91,7 +91,7 @@ export function withCommandTelemetry<A extends AnyAggregate>(handler: CommandHan
   };
 }
 
-const leafOptions = { leaf: true } as const;
+const leafOptions = { leaf: true, isFailure } as const;
 
 /** Runs one step of a command (validate, load, decide, append) in a child span when telemetry is on. */
 export function traceCommandStep<T>(step: 'validate' | 'load' | 'decide' | 'append', fn: () => T): T {
