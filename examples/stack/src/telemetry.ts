@@ -44,7 +44,8 @@ export function startTelemetry(serviceName: string, env: Env = process.env): Exa
     .merge(detectResources({ detectors: [envDetector] }));
 
   const prometheus = new PrometheusExporter({ preventServerStart: true });
-  const readers: MetricReader[] = [prometheus];
+  // The exporter's declarations reach MetricReader through its own CommonJS typings: same class at run time.
+  const readers: MetricReader[] = [prometheus as unknown as MetricReader];
   if (wants(env, 'METRICS')) readers.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter() }));
   const meterProvider = new MeterProvider({ resource, readers });
   metrics.setGlobalMeterProvider(meterProvider);

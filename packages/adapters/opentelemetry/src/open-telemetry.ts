@@ -28,7 +28,7 @@ import {
   type TelemetrySpanKind,
   type TraceCarrier,
 } from '@ordo/core';
-import { contextFromCarrier, fromCarrier, toCarrier } from './trace-context.js';
+import { fromCarrier, toCarrier } from './trace-context.js';
 
 export interface OpenTelemetryOptions {
   /** Defaults to the global tracer provider (the one the SDK registered). */

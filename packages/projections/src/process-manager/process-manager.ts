@@ -323,12 +323,7 @@ export function createProcessManager<
     },
     async expire(deadline) {
       await traceDeadline(name, deadline.processId, deadline.step, () =>
-        record(
-          deadline.processId,
-          { type: 'ExpireDeadline', data: { step: deadline.step } },
-          deadline.id,
-          undefined,
-        ),
+        record(deadline.processId, { type: 'ExpireDeadline', data: { step: deadline.step } }, deadline.id, undefined),
       );
     },
   };
