@@ -67,11 +67,13 @@ export { type Snapshot, type SnapshotStore, shouldReplaceSnapshot } from './snap
 export { createStateCache, type StateCache } from './state-cache.js';
 export { readStreamRange } from './stream-range.js';
 export {
+  causingTraceContexts,
   type GaugeRecorder,
   getTelemetry,
   type InstrumentDescription,
   noopTelemetry,
   setTelemetry,
+  storedTraceContext,
   type Telemetry,
   type TelemetryAttributes,
   type TelemetryCounter,

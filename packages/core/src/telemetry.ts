@@ -116,3 +116,27 @@ export function setTelemetry(telemetry: Telemetry): () => void {
     else holder[slot] = previous;
   };
 }
+
+/** The W3C trace context a command stored in an event's metadata, if any. */
+export function storedTraceContext(metadata: Readonly<Record<string, unknown>>): TraceCarrier | undefined {
+  const { traceparent, tracestate } = metadata;
+  if (typeof traceparent !== 'string') return undefined;
+  return typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent };
+}
+
+/** The distinct trace contexts stored with a batch's events: the commands that caused them. */
+export function causingTraceContexts(
+  events: readonly { readonly metadata: Readonly<Record<string, unknown>> }[],
+  limit: number,
+): TraceCarrier[] {
+  const seen = new Set<string>();
+  const carriers: TraceCarrier[] = [];
+  for (const event of events) {
+    const carrier = storedTraceContext(event.metadata);
+    if (carrier?.traceparent === undefined || seen.has(carrier.traceparent)) continue;
+    seen.add(carrier.traceparent);
+    carriers.push(carrier);
+    if (carriers.length >= limit) break;
+  }
+  return carriers;
+}

@@ -1,4 +1,4 @@
-import { getTelemetry, type InstrumentDescription, type RecordedEvent, type TraceCarrier } from '@ordo/core';
+import { causingTraceContexts, getTelemetry, type InstrumentDescription } from '@ordo/core';
 import type { SourceBatch } from './event-source.js';
 import type { ProjectionStatus } from './projection-status.js';
 
@@ -46,21 +46,6 @@ export interface BatchTraceInfo {
 /** Rebuilds and replays trace one batch in this many per partition, as roots without links. */
 export const defaultRebuildTraceEvery = 100;
 
-/** The distinct trace contexts stored with a batch's events: the commands that caused them. */
-export function causingContexts(events: readonly RecordedEvent[], limit: number): TraceCarrier[] {
-  const seen = new Set<string>();
-  const carriers: TraceCarrier[] = [];
-  for (const event of events) {
-    const traceparent = event.metadata.traceparent;
-    if (typeof traceparent !== 'string' || seen.has(traceparent)) continue;
-    seen.add(traceparent);
-    const tracestate = event.metadata.tracestate;
-    carriers.push(typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent });
-    if (carriers.length >= limit) break;
-  }
-  return carriers;
-}
-
 /**
  * Runs one partition batch in a `project <name>` span linked to the commands behind its events, and
  * records its size and duration. A rebuild's batches are sampled (`traceEvery`) and link nothing.
@@ -88,7 +73,7 @@ export function traceBatch(
     {
       kind: 'consumer',
       root: rebuilding,
-      ...(rebuilding ? {} : { links: causingContexts(batch.events, 32) }),
+      ...(rebuilding ? {} : { links: causingTraceContexts(batch.events, 32) }),
       attributes: {
         ...attributes,
         'ordo.projection.version': info.version,

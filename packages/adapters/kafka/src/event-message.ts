@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@ordo/core';
+import { type RecordedEvent, storedTraceContext } from '@ordo/core';
 import { z } from 'zod';
 import { KafkaMessageFormatError } from './errors.js';
 
@@ -57,9 +57,7 @@ export function toKafkaMessage(event: RecordedEvent): EventRecord {
 
 /** The W3C trace-context headers for an event: the command's, as stored in its metadata. */
 export function traceHeaders(event: RecordedEvent): Record<string, string> {
-  const { traceparent, tracestate } = event.metadata;
-  if (typeof traceparent !== 'string') return {};
-  return typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent };
+  return { ...storedTraceContext(event.metadata) };
 }
 
 /**

@@ -1,6 +1,12 @@
-import { getTelemetry, type InstrumentDescription, type RecordedEvent, type TraceCarrier } from '@ordo/core';
+import {
+  causingTraceContexts,
+  getTelemetry,
+  type InstrumentDescription,
+  type RecordedEvent,
+  type TraceCarrier,
+} from '@ordo/core';
 import type { EachBatchPayload } from 'kafkajs';
-import { headerText, traceHeaders } from './event-message.js';
+import { headerText } from './event-message.js';
 
 export const kafkaInstruments = {
   relayed: {
@@ -31,15 +37,7 @@ export function traceRelaySend(
 ): Promise<void> {
   const telemetry = getTelemetry();
   if (!telemetry.enabled) return send();
-  const links: TraceCarrier[] = [];
-  const seen = new Set<string>();
-  for (const event of batch) {
-    const carrier = traceHeaders(event);
-    if (carrier.traceparent === undefined || seen.has(carrier.traceparent)) continue;
-    seen.add(carrier.traceparent);
-    links.push(carrier);
-    if (links.length >= maxLinks) break;
-  }
+  const links = causingTraceContexts(batch, maxLinks);
   const started = performance.now();
   const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': topic };
   return telemetry.span(

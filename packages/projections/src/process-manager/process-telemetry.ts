@@ -1,10 +1,8 @@
-import { getTelemetry, type RecordedEvent, type TraceCarrier } from '@ordo/core';
+import { getTelemetry, type RecordedEvent, storedTraceContext, type TraceCarrier } from '@ordo/core';
 
 /** The trace context the command behind an event stored with it. */
 export function eventContext(event: RecordedEvent): TraceCarrier | undefined {
-  const { traceparent, tracestate } = event.metadata;
-  if (typeof traceparent !== 'string') return undefined;
-  return typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent };
+  return storedTraceContext(event.metadata);
 }
 
 /**
