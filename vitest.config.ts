@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources, so tests never wait for a build.
-const resolve = { conditions: ['@ordo/source', 'node', 'import', 'module', 'default'] };
+// No `module` condition: the OpenTelemetry packages' `module` builds import without file extensions, which Node rejects.
+const resolve = { conditions: ['@ordo/source', 'node', 'import', 'default'] };
 
 export default defineConfig({
   resolve,

@@ -4,6 +4,7 @@ import { processManagerSuite } from './suites/process-manager.js';
 import { productionPipelineSuite } from './suites/production-pipeline.js';
 import { projectionRebuildSuite } from './suites/projection-rebuild.js';
 import { sqliteStoreSuite } from './suites/sqlite-store.js';
+import { telemetryOverheadSuite } from './suites/telemetry-overhead.js';
 import { writeModelSuite } from './suites/write-model.js';
 
 const suites: Record<string, () => Promise<void>> = {
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<void>> = {
   'process-manager': processManagerSuite,
   'production-pipeline': productionPipelineSuite,
   'console-page': consolePageSuite,
+  'telemetry-overhead': telemetryOverheadSuite,
 };
 
 /** `npm run bench [-- suite...]`: runs the named suites, or all of them. */

@@ -2,9 +2,14 @@
 // Fresh processes keep the two frameworks from sharing a heap, a JIT state or a crash.
 import { rebuildWorkloads } from './suites/rebuild-workloads.js';
 import { type Figures, type Side, sqliteWorkloads } from './suites/sqlite-workloads.js';
+import { telemetryWorkloads } from './suites/telemetry-workloads.js';
 
 type Workload = (side: Side, args: number[], raw: readonly string[]) => Promise<Figures>;
-const suites: Record<string, Record<string, Workload>> = { sqlite: sqliteWorkloads, rebuild: rebuildWorkloads };
+const suites: Record<string, Record<string, Workload>> = {
+  sqlite: sqliteWorkloads,
+  rebuild: rebuildWorkloads,
+  telemetry: telemetryWorkloads as unknown as Record<string, Workload>,
+};
 const [suite, side, workload, ...args] = process.argv.slice(2);
 const run = suites[suite ?? '']?.[workload ?? ''];
 if (run === undefined) {

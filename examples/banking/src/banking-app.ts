@@ -11,6 +11,13 @@ import { transactionHistory } from './projections/transaction-history.js';
 
 export const bankingProjections = [accountSummaries, transactionHistory, dailyTotals] as const;
 
+export interface BankingAppOptions {
+  /** What `GET /metrics` serves (the OpenTelemetry Prometheus exporter's text); default the projection gauges. */
+  readonly metrics?: () => Promise<string>;
+  /** How often the console pushes projection status. */
+  readonly consoleLiveMs?: number;
+}
+
 /**
  * The banking example on any infrastructure (embedded SQLite or the production stack): command
  * handlers with snapshots every 100 events, the transfer process manager, the projection runner(s)
@@ -21,7 +28,7 @@ export const bankingProjections = [accountSummaries, transactionHistory, dailyTo
  * await app.start();
  * await startServer(app.http, { port: 3000 });
  */
-export function createBankingApp(infrastructure: Infrastructure, options: { readonly consoleLiveMs?: number } = {}) {
+export function createBankingApp(infrastructure: Infrastructure, options: BankingAppOptions = {}) {
   const { events, readStore, storeSource, streamSource, deadLetters } = infrastructure;
   const accounts = createCommandHandler(account, {
     store: events,
@@ -47,7 +54,10 @@ export function createBankingApp(infrastructure: Infrastructure, options: { read
         : { projection, store: readStore },
     ),
     runner,
-    operations: { checks: { events: () => events.headPosition() } },
+    operations: {
+      checks: { events: () => events.headPosition() },
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    },
     openapi: { title: 'Ordo banking example', version: '1.0.0' },
     // The example serves the console on loopback for anyone to try; a real service puts `guard` in front.
     console: {

@@ -1,5 +1,5 @@
 import { startServer } from '@ordo/http';
-import { failToStart, openInfrastructure, stopOnSignals } from '@ordo-examples/stack';
+import { failToStart, openInfrastructure, startTelemetry, stopOnSignals } from '@ordo-examples/stack';
 import { createBankingApp } from './banking-app.js';
 import { seedDemo } from './seed.js';
 
@@ -7,6 +7,8 @@ const label = 'Ordo banking example';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.ORDO_DATA_DIR ?? 'data';
+// First, so every component emits through it: /metrics always, spans over OTLP when OTEL_* ask for them.
+const telemetry = startTelemetry('ordo-banking');
 
 // The production stack when ESDB_URL, KAFKA_BROKERS and MONGODB_URL are set, else SQLite in dataDir.
 // As many partitions as `accounts` and `transactions` have, so Kafka can feed them.
@@ -16,7 +18,10 @@ const infrastructure = await openInfrastructure(process.env, { dataDir, name: 'b
 // ORDO_CONSOLE_LIVE_MS: how often the console pushes projection status (default 1 s).
 const consoleLiveMs =
   process.env.ORDO_CONSOLE_LIVE_MS === undefined ? undefined : Number(process.env.ORDO_CONSOLE_LIVE_MS);
-const app = createBankingApp(infrastructure, consoleLiveMs === undefined ? {} : { consoleLiveMs });
+const app = createBankingApp(infrastructure, {
+  metrics: telemetry.metricsText,
+  ...(consoleLiveMs === undefined ? {} : { consoleLiveMs }),
+});
 const seeded = await seedDemo(app).catch(failToStart(label));
 await app.start().catch(failToStart(label));
 const server = await startServer(app.http, { port, hostname: process.env.HOST ?? '127.0.0.1' });
@@ -35,10 +40,11 @@ Try:
   curl -s -X POST ${base}/accounts/bob/commands/withdraw -H 'content-type: application/json' -d '{"amount":99999999,"currency":"EUR"}'
   curl -s ${base}/daily-totals
   curl -s ${base}/projections
+  curl -s ${base}/metrics
   curl -s ${base}/openapi.json
 
 Console: ${base}/console/
 
 Ctrl-C stops the server; the next start keeps the data.`);
 
-stopOnSignals(label, [server, app]);
+stopOnSignals(label, [server, app, telemetry]);

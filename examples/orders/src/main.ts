@@ -1,5 +1,5 @@
 import { startServer } from '@ordo/http';
-import { failToStart, openInfrastructure, stopOnSignals } from '@ordo-examples/stack';
+import { failToStart, openInfrastructure, startTelemetry, stopOnSignals } from '@ordo-examples/stack';
 import { createOrdersApp } from './orders-app.js';
 import { seedDemo } from './seed.js';
 import { readSettings } from './settings.js';
@@ -8,6 +8,8 @@ const label = 'Ordo orders example';
 
 const settings = readSettings();
 const dataDir = settings.ORDO_DATA_DIR;
+// First, so every component emits through it: /metrics always, spans over OTLP when OTEL_* ask for them.
+const telemetry = startTelemetry('ordo-orders');
 
 // The production stack when ESDB_URL, KAFKA_BROKERS and MONGODB_URL are set, else SQLite in dataDir.
 // As many partitions as `customer_orders` has, so Kafka can feed it (`orders` and `stock` read the event store).
@@ -17,6 +19,7 @@ const infrastructure = await openInfrastructure(process.env, { dataDir, name: 'o
 const app = createOrdersApp(infrastructure, {
   paymentTimeoutMs: settings.ORDERS_PAYMENT_TIMEOUT_MS,
   conflictAttempts: settings.ORDERS_CONFLICT_ATTEMPTS,
+  metrics: telemetry.metricsText,
 });
 const seeded = await seedDemo(app).catch(failToStart(label));
 await app.start().catch(failToStart(label));
@@ -41,4 +44,4 @@ Try:
 
 Ctrl-C stops the server; the next start keeps the data.`);
 
-stopOnSignals(label, [server, app]);
+stopOnSignals(label, [server, app, telemetry]);

@@ -17,6 +17,8 @@ export interface OrdersAppOptions {
   readonly paymentTimeoutMs: number;
   /** Attempts of a command on a version conflict before it is answered with 409. */
   readonly conflictAttempts: number;
+  /** What `GET /metrics` serves (the OpenTelemetry Prometheus exporter's text); default the projection gauges. */
+  readonly metrics?: () => Promise<string>;
 }
 
 /**
@@ -62,7 +64,10 @@ export function createOrdersApp(infrastructure: Infrastructure, options: OrdersA
     ],
     queries: projections.map((projection) => ({ projection, store: readStore })),
     runner,
-    operations: { checks: { events: () => events.headPosition() } },
+    operations: {
+      checks: { events: () => events.headPosition() },
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    },
     openapi: { title: 'Ordo orders example', version: '1.0.0' },
   });
 

@@ -1,5 +1,6 @@
 import { type AnyAggregate, type CommandInputOf, type StateOf, toEventList } from './aggregate.js';
 import { type LoadOptions, loadAggregate } from './aggregate-loader.js';
+import { noteCommandConflict, traceCommandStep, traceMetadata, withCommandTelemetry } from './command-telemetry.js';
 import { deterministicUuid } from './deterministic-id.js';
 import { assertEntityId } from './entity-id.js';
 import { ConcurrencyError } from './errors.js';
@@ -112,17 +113,18 @@ export function createCommandHandler<A extends AnyAggregate>(
     };
   }
 
-  return {
+  return withCommandTelemetry({
     aggregate,
 
     async handle(id, command, commandOptions = {}) {
       assertEntityId(id);
-      const parsed = aggregate.parseCommand(command);
+      const parsed = traceCommandStep('validate', () => aggregate.parseCommand(command));
       const streamId = aggregate.streamId(id);
       const { commandId, expectedVersion } = commandOptions;
       // Time-ordered, so stores that index generated ids append at the index's right edge.
       const eventCommandId = commandId ?? timeOrderedUuid();
       const metadata: EventMetadata = {
+        ...traceMetadata(),
         ...commandOptions.metadata,
         commandId: eventCommandId,
         correlationId: commandOptions.correlationId ?? eventCommandId,
@@ -133,10 +135,12 @@ export function createCommandHandler<A extends AnyAggregate>(
       // version catch a cache behind another writer (as Axon's caching repository does): no read.
       let trustCache = expectedVersion === undefined;
       for (let attempt = 1; ; ) {
-        const loaded = await loadAggregate(aggregate, streamId, sources, {
-          ...(commandId === undefined ? {} : { commandId }),
-          trustCache,
-        });
+        const loaded = await traceCommandStep('load', () =>
+          loadAggregate(aggregate, streamId, sources, {
+            ...(commandId === undefined ? {} : { commandId }),
+            trustCache,
+          }),
+        );
         if (commandId !== undefined && (loaded.commandEvents.length > 0 || loaded.snapshotVersion > 0)) {
           const earlier = await earlierResult(streamId, commandId, loaded.commandEvents, loaded.state);
           if (earlier !== undefined) return earlier;
@@ -145,7 +149,7 @@ export function createCommandHandler<A extends AnyAggregate>(
 
         let decision: ReturnType<typeof aggregate.decide>;
         try {
-          decision = aggregate.decide(parsed, loaded.state);
+          decision = traceCommandStep('decide', () => aggregate.decide(parsed, loaded.state));
         } catch (error) {
           if (!loaded.unverified) throw error;
           trustCache = false; // a rejection must come from the latest state, not a cache that may be behind
@@ -177,17 +181,21 @@ export function createCommandHandler<A extends AnyAggregate>(
 
         let appended: AppendResult;
         try {
-          appended = await options.store.appendToStream(streamId, newEvents, {
-            expectedVersion: expectedVersion ?? (loaded.streamVersion === 0 ? 'no_stream' : loaded.streamVersion),
-          });
+          appended = await traceCommandStep('append', () =>
+            options.store.appendToStream(streamId, newEvents, {
+              expectedVersion: expectedVersion ?? (loaded.streamVersion === 0 ? 'no_stream' : loaded.streamVersion),
+            }),
+          );
         } catch (error) {
           if (error instanceof ConcurrencyError && loaded.unverified) {
+            noteCommandConflict(aggregate.name, 'stale-cache', error, attempt);
             trustCache = false; // the cache was behind: not contention, so no backoff and no attempt spent
             continue;
           }
           const retryable =
             error instanceof ConcurrencyError && expectedVersion === undefined && attempt < retry.maxAttempts;
           if (!retryable) throw error;
+          noteCommandConflict(aggregate.name, 'retry', error, attempt);
           await sleep(backoffDelay(attempt - 1, retry));
           attempt += 1;
           continue;
@@ -223,5 +231,5 @@ export function createCommandHandler<A extends AnyAggregate>(
     async flush() {
       while (pendingSnapshots.size > 0) await Promise.all(pendingSnapshots);
     },
-  };
+  });
 }

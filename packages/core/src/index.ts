@@ -25,6 +25,7 @@ export {
   type ConflictRetryOptions,
   createCommandHandler,
 } from './command-handler.js';
+export { type CommandOutcome, commandInstruments } from './command-telemetry.js';
 export { deterministicUuid } from './deterministic-id.js';
 export {
   assertEntityId,
@@ -74,4 +75,21 @@ export { type SnapshotDecision, type SnapshotPolicy, snapshotEvery } from './sna
 export { type Snapshot, type SnapshotStore, shouldReplaceSnapshot } from './snapshot-store.js';
 export { createStateCache, type StateCache } from './state-cache.js';
 export { readStreamRange } from './stream-range.js';
+export {
+  causingTraceContexts,
+  type GaugeRecorder,
+  getTelemetry,
+  type InstrumentDescription,
+  noopTelemetry,
+  setTelemetry,
+  storedTraceContext,
+  type Telemetry,
+  type TelemetryAttributes,
+  type TelemetryCounter,
+  type TelemetryHistogram,
+  type TelemetrySpan,
+  type TelemetrySpanKind,
+  type TelemetrySpanOptions,
+  type TraceCarrier,
+} from './telemetry.js';
 export { timeOrderedUuid } from './time-ordered-uuid.js';

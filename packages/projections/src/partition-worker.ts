@@ -6,6 +6,7 @@ import { PartitionHaltedError } from './errors.js';
 import type { SourceBatch } from './event-source.js';
 import type { FailurePolicy, RetryOptions } from './failure-policy.js';
 import type { AnyProjection } from './projection.js';
+import { countParked, traceReadModelWrite } from './projection-telemetry.js';
 import type { Document, DocumentOperation, ReadModelOperation } from './read-model-operation.js';
 import type { PartitionCommit, ReadStore, StoredDocument } from './read-store.js';
 
@@ -43,6 +44,8 @@ export class PartitionWorker {
   reached: number;
   state: 'running' | 'caught-up' | 'halted' | 'stopped' = 'running';
   error: string | undefined;
+  /** Timestamp (ms) of the oldest event in hand and not yet committed: the lag in time. */
+  pendingSince: number | undefined;
   readonly #parkedKeys = new Map<string, number>();
   #chain: Promise<unknown> = Promise.resolve();
   readonly #options: PartitionWorkerOptions;
@@ -85,14 +88,17 @@ export class PartitionWorker {
       this.#advance(last);
       return;
     }
+    this.pendingSince = Date.parse((events[0] as RecordedEvent).timestamp);
     const applied = await this.#apply(events, 'policy');
     if (applied.parked.length > 0) {
       // Parked before the checkpoint passes them, so a crash in between re-parks instead of losing them.
       await this.#options.deadLetters.park(applied.parked);
       for (const entry of applied.parked) this.#countParked(entry.partitionKey, 1);
+      countParked(this.#options.projection.name, applied.parked.length);
     }
     await this.#commit({ collection, partition, operations: applied.operations, checkpoint: last });
     this.checkpoint = last;
+    this.pendingSince = undefined;
     this.#advance(last);
   }
 
@@ -130,7 +136,7 @@ export class PartitionWorker {
   /** A store failure (busy, connection lost) is retried like a handler failure before the partition halts. */
   async #commit(batch: PartitionCommit): Promise<void> {
     try {
-      await this.#options.store.commit(batch);
+      await traceReadModelWrite(batch.collection, batch.operations.length, () => this.#options.store.commit(batch));
     } catch (error) {
       const retried = await this.#retry(() => this.#options.store.commit(batch), error);
       if (!retried.ok) throw retried.error;

@@ -6,6 +6,7 @@ import { PartitionWorker } from './partition-worker.js';
 import { createPartitioner } from './partitioner.js';
 import type { AnyProjection } from './projection.js';
 import type { ProjectionStatus, RebuildProgress, WaitForOptions, WaitForResult } from './projection-status.js';
+import { defaultRebuildTraceEvery, traceBatch } from './projection-telemetry.js';
 import type { ReadStore } from './read-store.js';
 
 export interface ProjectionInstanceOptions {
@@ -22,6 +23,8 @@ export interface ProjectionInstanceOptions {
   readonly fromPosition?: number;
   readonly onProgress?: ((progress: RebuildProgress) => void) | undefined;
   readonly onError?: ((error: unknown) => void) | undefined;
+  /** A rebuild traces one batch in this many per partition (default 100). */
+  readonly rebuildTraceEvery?: number | undefined;
 }
 
 /** One projection version writing one collection: a feed from the source and a worker per partition. */
@@ -103,11 +106,15 @@ export class ProjectionInstance {
     });
     this.#feed = feed;
     this.state = 'running';
+    const traceEvery = this.#options.rebuildTraceEvery ?? defaultRebuildTraceEvery;
     const loops = this.workers.map(async (worker, partition) => {
+      const trace = { ...this.#traceInfo(), partition };
+      let sequence = 0;
       try {
         for await (const batch of feed.batches(partition)) {
           if (this.#stop.signal.aborted) break;
-          await worker.serial(() => worker.process(batch));
+          const traced = { ...trace, role: this.role };
+          await worker.serial(() => traceBatch(traced, batch, sequence++, traceEvery, () => worker.process(batch)));
           if (batch.events.length > 0) await feed.committed?.(partition, worker.checkpoint);
         }
         if (worker.state !== 'halted') worker.state = this.#stop.signal.aborted ? 'stopped' : 'caught-up';
@@ -195,6 +202,23 @@ export class ProjectionInstance {
     };
   }
 
+  #traceInfo() {
+    const { name, version } = this.projection;
+    return { projection: name, version, collection: this.collection };
+  }
+
+  /** Done out of total since `run` began, and the rate: what rebuild progress reports. */
+  progress(): { done: number; total: number; rate: number } {
+    const { start, total, startedAt } = this.#progress;
+    const average =
+      this.workers.length === 0
+        ? start
+        : this.workers.reduce((sum, worker) => sum + worker.reached, 0) / this.workers.length;
+    const done = Math.min(total, Math.max(0, Math.round(average - start)));
+    const seconds = (performance.now() - startedAt) / 1000;
+    return { done, total, rate: seconds > 0 ? done / seconds : 0 };
+  }
+
   #onAdvance(): void {
     this.advanced.notify();
     this.#report(false);
@@ -206,11 +230,7 @@ export class ProjectionInstance {
     const now = performance.now();
     if (!final && now - this.#progress.lastReport < 250) return;
     this.#progress.lastReport = now;
-    const { start, total, startedAt } = this.#progress;
-    const average = this.workers.reduce((sum, worker) => sum + worker.reached, 0) / this.workers.length;
-    const done = Math.min(total, Math.max(0, Math.round(average - start)));
-    const seconds = (now - startedAt) / 1000;
-    const rate = seconds > 0 ? done / seconds : 0;
+    const { done, total, rate } = this.progress();
     onProgress({
       name: this.projection.name,
       version: this.projection.version,

@@ -6,6 +6,7 @@ import { createInMemoryDeadLetterStore } from './in-memory-dead-letter-store.js'
 import type { AnyProjection } from './projection.js';
 import { ProjectionInstance } from './projection-instance.js';
 import type { ProjectionStatus, RebuildProgress, WaitForOptions, WaitForResult } from './projection-status.js';
+import { observeProjections } from './projection-telemetry.js';
 import type { ReadStore } from './read-store.js';
 
 export interface ProjectionRunnerOptions {
@@ -27,6 +28,8 @@ export interface ProjectionRunnerOptions {
   readonly onProgress?: (progress: RebuildProgress) => void;
   /** A partition halted or a source failed. */
   readonly onError?: (error: unknown) => void;
+  /** With telemetry on, a rebuild or replay traces one batch in this many per partition. Defaults to 100. */
+  readonly rebuildTraceEvery?: number;
 }
 
 export interface RebuildOptions {
@@ -84,6 +87,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let follow = true;
   let started = false;
   let rebuildCounter = 0;
+  let stopObserving: (() => void) | undefined;
 
   const byName = new Map<string, AnyProjection[]>();
   for (const projection of options.projections) {
@@ -104,6 +108,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       batchSize,
       onProgress: options.onProgress,
       onError: options.onError,
+      rebuildTraceEvery: options.rebuildTraceEvery,
       ...(from === undefined ? {} : { fromPosition: from }),
     });
 
@@ -217,6 +222,16 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       await prepareAll();
       const head = await options.source.headPosition();
       for (const [name, slot] of slots) launch(name, slot, head);
+      stopObserving = observeProjections(async () => {
+        const at = await options.source.headPosition();
+        return [...slots.values()].flatMap((slot) =>
+          running(slot).map((i) => ({
+            status: i.status(at),
+            pendingSince: i.workers.map((worker) => worker.pendingSince),
+            ...(i.role === 'rebuilding' ? { rebuild: i.progress() } : {}),
+          })),
+        );
+      });
     },
 
     async catchUp() {
@@ -230,6 +245,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     },
 
     async stop() {
+      stopObserving?.();
+      stopObserving = undefined;
       await Promise.all([...slots.values()].flatMap((slot) => running(slot).map((i) => i.stop())));
       started = false;
     },

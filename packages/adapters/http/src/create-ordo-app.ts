@@ -8,6 +8,7 @@ import {
 import type { ConsoleOptions } from './console/console-options.js';
 import { consolePath, createConsoleRoutes } from './console/console-routes.js';
 import { NotFoundError } from './http-errors.js';
+import { httpTelemetry } from './http-telemetry.js';
 import {
   commandOperations,
   createOpenApiDocument,
@@ -62,6 +63,7 @@ function commandsConfig(config: CommandsConfig): { handler: AnyCommandHandler } 
 export function createOrdoApp(options: OrdoAppOptions = {}): Hono {
   const app = new Hono();
   const documented: OpenApiOperation[] = [];
+  app.use(httpTelemetry());
   app.onError(createProblemHandler(options));
   app.notFound((c) => {
     throw new NotFoundError('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`);

@@ -27,6 +27,7 @@ export {
   RebuildInProgressError,
   UnsupportedMediaTypeError,
 } from './http-errors.js';
+export { httpInstruments, httpTelemetry } from './http-telemetry.js';
 export { isJsonContentType, readJsonBody } from './json-body.js';
 export { kebabCase } from './kebab-case.js';
 export {

@@ -19,6 +19,11 @@ export interface OperationsRoutesOptions {
   readonly checkTimeoutMs?: number;
   /** Where the projection routes live; default `/projections`. */
   readonly prefix?: string;
+  /**
+   * What `GET /metrics` serves, in the Prometheus text format: e.g. the OpenTelemetry Prometheus
+   * exporter's output (`prometheusMetrics` from `@ordo/opentelemetry`). Default: the projection gauges.
+   */
+  readonly metrics?: () => Promise<string>;
 }
 
 type CheckResult = { readonly status: 'up' } | { readonly status: 'down'; readonly code: string };
@@ -121,7 +126,7 @@ export function registerOperationsRoutes(app: Hono, options: OperationsRoutesOpt
   });
 
   app.get('/metrics', async (c) => {
-    const text = projectionMetrics((await projections?.statusAll()) ?? []);
+    const text = options.metrics ? await options.metrics() : projectionMetrics((await projections?.statusAll()) ?? []);
     return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 

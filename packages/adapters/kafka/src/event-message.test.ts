@@ -30,6 +30,13 @@ describe('toKafkaMessage', () => {
     expect(JSON.parse(record.value)).toEqual(event);
   });
 
+  it("carries the causing command's W3C trace context as traceparent and tracestate headers", () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = { ...event, metadata: { ...event.metadata, traceparent, tracestate: 'ordo=1' } };
+    expect(toKafkaMessage(traced).headers).toMatchObject({ traceparent, tracestate: 'ordo=1' });
+    expect(toKafkaMessage(event).headers).not.toHaveProperty('traceparent');
+  });
+
   it('sets routing headers for id, type, position, versions and content type', () => {
     const { headers } = toKafkaMessage(event);
     expect(headers).toMatchObject({

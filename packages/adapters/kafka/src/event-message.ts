@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@ordo/core';
+import { type RecordedEvent, storedTraceContext } from '@ordo/core';
 import { z } from 'zod';
 import { KafkaMessageFormatError } from './errors.js';
 
@@ -49,8 +49,15 @@ export function toKafkaMessage(event: RecordedEvent): EventRecord {
       [ordoHeaders.schemaVersion]: String(event.schemaVersion),
       [ordoHeaders.timestamp]: event.timestamp,
       [ordoHeaders.contentType]: 'application/json',
+      // The causing command's W3C trace context, so any consumer can link its work to it.
+      ...traceHeaders(event),
     },
   };
+}
+
+/** The W3C trace-context headers for an event: the command's, as stored in its metadata. */
+export function traceHeaders(event: RecordedEvent): Record<string, string> {
+  return { ...storedTraceContext(event.metadata) };
 }
 
 /**

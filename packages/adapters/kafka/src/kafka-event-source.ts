@@ -10,6 +10,7 @@ import {
   KafkaTopicMismatchError,
 } from './errors.js';
 import { fromKafkaMessage, watermarkOf } from './event-message.js';
+import { traceConsumerBatch } from './kafka-telemetry.js';
 import { fetchPartitionCount } from './kafka-topic.js';
 import { type KafkaRecord, planKafkaBatch } from './plan-kafka-batch.js';
 
@@ -228,7 +229,7 @@ function openFeed(options: KafkaEventSourceOptions, request: SourceRequest, grou
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: request.partitions,
-      eachBatch,
+      eachBatch: (payload) => traceConsumerBatch(groupId, payload, eachBatch),
     });
   }
 

@@ -3,6 +3,7 @@ import type { CheckpointStore } from '@ordo/projections';
 import { type Kafka, type Message, Partitioners, type RecordMetadata } from 'kafkajs';
 import { KafkaRecordTooLargeError } from './errors.js';
 import { toKafkaMessage, toWatermarkMessage } from './event-message.js';
+import { observeRelayLag, traceRelaySend } from './kafka-telemetry.js';
 import { lingerBatches } from './linger-batches.js';
 import { recordBytes, splitRecords } from './split-records.js';
 
@@ -92,6 +93,7 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
   let position = 0;
   let stopped = new AbortController();
   let running: Promise<void> | undefined;
+  let stopObserving: (() => void) | undefined;
   const waiters = new Set<{ position: number; resolve: () => void }>();
 
   async function connected(): Promise<RelayProducer> {
@@ -183,7 +185,7 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
       await connected();
       const batches = lingerBatches(counted, { maxSize: batchSize, lingerMs: options.lingerMs ?? 5 });
       for await (const batch of batches) {
-        await send(batch);
+        await traceRelaySend(topic, batch, () => send(batch));
         sent += batch.length;
         let through = batch[batch.length - 1]?.position ?? 0;
         if (scanned !== undefined && scanned.pulled <= sent) {
@@ -224,8 +226,10 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
       await (options.producer?.connect() ?? connected());
       position = (await checkpoints.load(key)).get(0) ?? 0;
       running = loop(stopped.signal);
+      stopObserving = observeRelayLag(topic, async () => Math.max(0, (await store.headPosition()) - position));
     },
     async stop() {
+      stopObserving?.();
       stopped.abort();
       // A send in flight ends within the producer's retries; disconnecting under it would let kafkajs reconnect.
       await running;

@@ -23,6 +23,7 @@ import type { ProcessManagerDefinition, ProcessTargets, TargetCommand } from './
 import { InvalidProcessDataError, InvalidProcessManagerError, ProcessNeedsAttentionError } from './errors.js';
 import type { ProcessAggregate, ProcessState } from './process-aggregate.js';
 import { type ProcessDocument, toProcessDocument } from './process-document.js';
+import { traceDeadline, traceProcessEvent, traceProcessStep } from './process-telemetry.js';
 
 export interface ProcessManagerRuntime<Targets extends ProcessTargets> {
   /** Where process streams are written (the same store the targets use, or any other). */
@@ -192,7 +193,11 @@ export function createProcessManager<
         const step = steps[state.step];
         if (step === undefined) return next({ type: 'Finish', data: {} });
         if (step.command !== undefined) {
-          const outcome = await send(step.command(data), id('step', String(state.step)), processId, event);
+          const command = step.command(data);
+          const traced = { name: step.name, index: state.step, action: 'command', processId } as const;
+          const outcome = await traceProcessStep(name, traced, () =>
+            send(command, id('step', String(state.step)), processId, event),
+          );
           if (!outcome.ok) {
             const { reason, code, message } = outcome;
             return next({ type: 'FailStep', data: { step: state.step, reason, code, message } });
@@ -226,7 +231,15 @@ export function createProcessManager<
           .find((index) => !state.compensated.includes(index) && steps[index]?.compensate !== undefined);
         if (pending === undefined) return next({ type: 'Finish', data: {} });
         const compensate = steps[pending]?.compensate as (data: unknown) => TargetCommand<Targets>;
-        const outcome = await send(compensate(data), id('compensate', String(pending)), processId, event);
+        const traced = {
+          name: steps[pending]?.name ?? String(pending),
+          index: pending,
+          action: 'compensate',
+          processId,
+        } as const;
+        const outcome = await traceProcessStep(name, traced, () =>
+          send(compensate(data), id('compensate', String(pending)), processId, event),
+        );
         const failure = outcome.ok ? {} : { failure: { code: outcome.code, message: outcome.message } };
         return next({ type: 'RecordCompensation', data: { step: pending, ...failure } });
       }
@@ -338,16 +351,18 @@ export function createProcessManager<
 
   const handlers: Record<string, (event: RecordedEvent) => Promise<readonly ReadModelOperation<ProcessDocument>[]>> =
     {};
-  for (const type of [...Object.keys(triggers), ...awaited]) handlers[type] = onSourceEvent;
+  const onSource = (event: RecordedEvent) => traceProcessEvent(name, event, () => onSourceEvent(event));
+  for (const type of [...Object.keys(triggers), ...awaited]) handlers[type] = onSource;
   for (const type of Object.keys(aggregate.events)) {
-    handlers[type] = async (event) => {
-      const own = processIdOf(event.streamId) !== undefined;
-      if (own) {
-        const operation = await onProcessEvent(event);
-        return operation === undefined ? [] : [operation];
-      }
-      return codecs.has(event.type) ? onSourceEvent(event) : [];
-    };
+    handlers[type] = (event) =>
+      traceProcessEvent(name, event, async () => {
+        const own = processIdOf(event.streamId) !== undefined;
+        if (own) {
+          const operation = await onProcessEvent(event);
+          return operation === undefined ? [] : [operation];
+        }
+        return codecs.has(event.type) ? onSourceEvent(event) : [];
+      });
   }
 
   const projection = defineReactor({
@@ -392,11 +407,8 @@ export function createProcessManager<
       return result.state as ProcessState<z.infer<DataSchema>>;
     },
     async expire(deadline) {
-      await record(
-        deadline.processId,
-        { type: 'ExpireDeadline', data: { step: deadline.step } },
-        deadline.id,
-        undefined,
+      await traceDeadline(name, deadline.processId, deadline.step, () =>
+        record(deadline.processId, { type: 'ExpireDeadline', data: { step: deadline.step } }, deadline.id, undefined),
       );
     },
   };

@@ -1,0 +1,1 @@
+export { installTestTelemetry, type TestTelemetry } from './test-telemetry.js';
