@@ -89,5 +89,8 @@ describe('error codes', () => {
     expect(isDuplicateKey(new Error('x'))).toBe(false);
     expect(isNamespaceNotFound(new MongoServerError({ message: 'ns not found', code: 26 }))).toBe(true);
     expect(isNamespaceNotFound(new MongoNetworkError('reset'))).toBe(false);
+    // mongo-java-server 1.47 sends the message without a code.
+    expect(isNamespaceNotFound(new MongoServerError({ message: 'ns not found' }))).toBe(true);
+    expect(isNamespaceNotFound(new MongoServerError({ message: 'ns not found', code: 13 }))).toBe(false);
   });
 });

@@ -52,9 +52,14 @@ export function isDuplicateKey(error: unknown): boolean {
   return codeOf(error) === duplicateKey;
 }
 
-/** Whether the server found no such collection (dropping one already gone). */
+/**
+ * Whether the server found no such collection (dropping one already gone). mongo-java-server 1.47
+ * answers with MongoDB's message "ns not found" but no code.
+ */
 export function isNamespaceNotFound(error: unknown): boolean {
-  return codeOf(error) === namespaceNotFound;
+  const code = codeOf(error);
+  if (code === namespaceNotFound) return true;
+  return code === undefined && (error as { message?: unknown } | null)?.message === 'ns not found';
 }
 
 /** Whether the server already has the collection being created. */
