@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   duplicateKeyIndexes,
   isDuplicateKey,
+  isMongoOutage,
   isNamespaceNotFound,
   isOnlyStaleUpserts,
   tooLargeIndex,
@@ -80,6 +81,17 @@ describe('tooLargeIndex', () => {
   it('is undefined for other failures', () => {
     expect(tooLargeIndex(bulkError([writeError(11000)]))).toBeUndefined();
     expect(tooLargeIndex(new MongoNetworkError('reset'))).toBeUndefined();
+  });
+});
+
+describe('isMongoOutage', () => {
+  it('reads lost connections and retryable labels as an outage, write errors as data errors', () => {
+    expect(isMongoOutage(new MongoNetworkError('connection reset'))).toBe(true);
+    const labelled = new MongoServerError({ message: 'not primary', code: 10107 });
+    labelled.addErrorLabel('RetryableWriteError');
+    expect(isMongoOutage(labelled)).toBe(true);
+    expect(isMongoOutage(new MongoServerError({ message: 'dup', code: 11000 }))).toBe(false);
+    expect(isMongoOutage(new Error('handler bug'))).toBe(false);
   });
 });
 

@@ -14,7 +14,7 @@ import type { MongoStoredReadModel } from './bulk-operations.js';
 import { createMongoCheckpointStore, type MongoCheckpointStore } from './checkpoint-store.js';
 import { createIndexesOneByOne } from './ensure-indexes-once.js';
 import { writeGuarded } from './guarded-bulk-write.js';
-import { isNamespaceExists, isNamespaceNotFound, MongoCollectionNameError } from './mongo-errors.js';
+import { isMongoOutage, isNamespaceExists, isNamespaceNotFound, MongoCollectionNameError } from './mongo-errors.js';
 import { deletedField, documentField, toMongoFind } from './mongo-query.js';
 import { retryDuplicateKey } from './retry-duplicate-key.js';
 import { decodeKeys, encodeKeys } from './stored-keys.js';
@@ -122,6 +122,7 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
   return {
     checkpoints,
     usesTransactions: useTransactions,
+    isTransientError: isMongoOutage,
 
     async ensureCollection(collection, collectionOptions) {
       const target = documents(collection);
