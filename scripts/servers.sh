@@ -114,7 +114,9 @@ start_ferretdb() {
     mkdir -p "$(dirname "$bin")"
     (cd "$here/ferretdb" && CGO_ENABLED=0 go build -o "$bin.partial" . && mv "$bin.partial" "$bin")
   fi
-  rm -rf "$run" && mkdir -p "$run/data"
+  # ORDO_SERVERS_KEEP_DATA=1 restarts on the same SQLite files (an outage test needs the data back).
+  [[ "${ORDO_SERVERS_KEEP_DATA:-}" == 1 ]] || rm -rf "$run"
+  mkdir -p "$run/data"
   nohup "$bin" -listen "127.0.0.1:$ferretdb_port" -handler sqlite -sqlite-url "file:$run/data/" >"$run/log" 2>&1 &
   echo $! >"$run/pid"
   wait_until_ready "ferretdb on $ferretdb_port" "$run/log" "$run/pid" probe mongo "mongodb://127.0.0.1:$ferretdb_port/"

@@ -139,7 +139,7 @@ function apply(documents: Map<string, StoredDocument>, operation: DocumentOperat
         operation.id,
         freeze({
           id: operation.id,
-          document: { ...stored.document, ...operation.patch },
+          document: mergePatch(stored.document, operation.patch),
           position: operation.position,
         }),
       );
@@ -147,6 +147,13 @@ function apply(documents: Map<string, StoredDocument>, operation: DocumentOperat
     case 'delete':
       documents.delete(operation.id);
   }
+}
+
+/** A shallow merge where an undefined field removes the key, as the JSON-backed stores do. */
+function mergePatch(document: Document, patch: Partial<Document>): Document {
+  const merged: Record<string, unknown> = { ...document, ...patch };
+  for (const [key, value] of Object.entries(patch)) if (value === undefined) delete merged[key];
+  return merged as Document;
 }
 
 function isAfter(

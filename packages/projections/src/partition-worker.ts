@@ -135,11 +135,33 @@ export class PartitionWorker {
 
   /** A store failure (busy, connection lost) is retried like a handler failure before the partition halts. */
   async #commit(batch: PartitionCommit): Promise<void> {
+    const { store } = this.#options;
     try {
-      await traceReadModelWrite(batch.collection, batch.operations.length, () => this.#options.store.commit(batch));
+      await traceReadModelWrite(batch.collection, batch.operations.length, () =>
+        this.#throughOutage(() => store.commit(batch)),
+      );
     } catch (error) {
-      const retried = await this.#retry(() => this.#options.store.commit(batch), error);
+      const retried = await this.#retry(() => store.commit(batch), error);
       if (!retried.ok) throw retried.error;
+    }
+  }
+
+  /** Runs a store call, waiting out an outage however long it lasts and showing it in status meanwhile. */
+  async #throughOutage<T>(step: () => Promise<T>): Promise<T> {
+    const { store, retry, signal } = this.#options;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const result = await step();
+        this.error = undefined;
+        return result;
+      } catch (error) {
+        if (store.isTransientError?.(error) !== true || signal.aborted) {
+          this.error = undefined;
+          throw error;
+        }
+        this.error = `store unavailable, retrying: ${error instanceof Error ? error.message : String(error)}`;
+        await sleep(backoffDelay(Math.min(attempt, 16), retry), signal);
+      }
     }
   }
 
@@ -291,7 +313,7 @@ export class PartitionWorker {
         failed.add(index);
       }
     }
-    const loaded = await store.getMany(collection, [...wanted]);
+    const loaded = await this.#throughOutage(() => store.getMany(collection, [...wanted]));
     const working = new Map<string, WorkingDocument>();
     const stateOf = (id: string, stored: StoredDocument | undefined): WorkingDocument => {
       let state = working.get(id);
@@ -327,7 +349,9 @@ export class PartitionWorker {
         const again = projection.decode(event);
         const againId = again === undefined ? undefined : apply.documentId(again);
         if (again === undefined || againId === undefined) return;
-        const stored = working.has(againId) ? undefined : (await store.getMany(collection, [againId])).get(againId);
+        const stored = working.has(againId)
+          ? undefined
+          : (await this.#throughOutage(() => store.getMany(collection, [againId]))).get(againId);
         evolveOne(event, again, stateOf(againId, stored));
       });
       if (!outcome.ok) {

@@ -52,6 +52,12 @@ export interface ReadStore {
   getMany(collection: string, ids: readonly string[]): Promise<ReadonlyMap<string, StoredDocument>>;
   commit(batch: PartitionCommit): Promise<void>;
 
+  /**
+   * Whether a failed `commit` is an outage (connection lost, no server selectable) that the runner
+   * should wait out however long it lasts, instead of halting the partition after its retries.
+   */
+  isTransientError?(error: unknown): boolean;
+
   /** The collection an alias (a projection's name) points to. */
   resolveAlias(alias: string): Promise<string | undefined>;
   /** Points the alias at a collection in one atomic step; readers see the old or the new one. */

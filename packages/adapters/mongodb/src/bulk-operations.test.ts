@@ -20,22 +20,32 @@ describe('toBulkOperations', () => {
     ]);
   });
 
-  it('merges a patch as a literal into live documents only, never inserting', () => {
-    const [operation] = toBulkOperations([{ type: 'patch', id: 'a', patch: { note: '$secret', n: 1 }, position: 4 }]);
+  it('writes a patch as $set/$unset of top-level fields of live documents only, never inserting', () => {
+    const [operation] = toBulkOperations([
+      { type: 'patch', id: 'a', patch: { note: '$secret', n: 1, gone: undefined, 'a.b': { $x: 1 } }, position: 4 },
+    ]);
     expect(operation).toEqual({
       updateOne: {
         filter: { ...guard('a', 4), _deleted: { $ne: true } },
-        update: [
-          {
-            $set: {
-              _pos: { $literal: 4 },
-              doc: { $mergeObjects: ['$doc', { $literal: { note: '$secret', n: 1 } }] },
-            },
-          },
-        ],
+        update: {
+          $set: { _pos: 4, 'doc.note': '$secret', 'doc.n': 1, 'doc.a%2Eb': { '%24x': 1 } },
+          $unset: { 'doc.gone': '' },
+        },
       },
     });
     expect(JSON.stringify(operation)).not.toContain('"upsert"');
+  });
+
+  it('leaves $unset out of a patch that removes nothing (servers before 5.0 refuse an empty operator)', () => {
+    const [operation] = toBulkOperations([{ type: 'patch', id: 'a', patch: { n: 1 }, position: 2 }]);
+    expect(operation?.updateOne.update).toEqual({ $set: { _pos: 2, 'doc.n': 1 } });
+  });
+
+  it('stores an upsert with escaped keys', () => {
+    const [operation] = toBulkOperations([
+      { type: 'upsert', id: 'a', document: { 'x.y': 1, list: [{ $in: 2 }] }, position: 3 },
+    ]);
+    expect(operation?.replaceOne.replacement).toEqual({ _pos: 3, doc: { 'x%2Ey': 1, list: [{ '%24in': 2 }] } });
   });
 });
 

@@ -1,6 +1,7 @@
 import { type DocumentOperation, OperationCoalescer } from '@ordo/projections';
 import type { Document } from 'mongodb';
 import { deletedField, documentField, positionField } from './mongo-query.js';
+import { encodeKey, encodeKeys } from './stored-keys.js';
 
 /** How a read-model document is stored: the user's fields under `doc`, ours beside them. */
 export interface MongoStoredReadModel {
@@ -29,8 +30,10 @@ export function coalesceOperations(operations: readonly DocumentOperation[]): Do
 /**
  * One guarded bulk operation per document. Upserts and deletes replace the document (a delete
  * leaves a tombstone) and may insert, so a guard miss on an existing newer document raises E11000
- * (`writeGuarded` re-reads such documents before counting them as applied). Patches never insert and never touch tombstones; the
- * patch is merged as a literal, so `$`-strings in user data are never read as field paths.
+ * (`writeGuarded` re-reads such documents before counting them as applied). Patches never insert
+ * and never touch tombstones; they are `$set`/`$unset` of `doc.<key>` with escaped keys (see
+ * `encodeKey`), never pipeline updates, which FerretDB, mongo-java-server and several managed
+ * services lack. Operator values are never evaluated, so `$`-strings in user data stay data.
  */
 export function toBulkOperations(operations: readonly DocumentOperation[]): Document[] {
   return coalesceOperations(operations).map(toBulkOperation);
@@ -42,7 +45,7 @@ function toBulkOperation(operation: DocumentOperation): Document {
       return {
         replaceOne: {
           filter: guard(operation.id, operation.position),
-          replacement: { [positionField]: operation.position, [documentField]: operation.document },
+          replacement: { [positionField]: operation.position, [documentField]: encodeKeys(operation.document) },
           upsert: true,
         },
       };
@@ -58,15 +61,21 @@ function toBulkOperation(operation: DocumentOperation): Document {
       return {
         updateOne: {
           filter: { ...guard(operation.id, operation.position), [deletedField]: { $ne: true } },
-          update: [
-            {
-              $set: {
-                [positionField]: { $literal: operation.position },
-                [documentField]: { $mergeObjects: [`$${documentField}`, { $literal: operation.patch }] },
-              },
-            },
-          ],
+          update: patchUpdate(operation.patch, operation.position),
         },
       };
   }
+}
+
+/** A shallow merge as update operators: each top-level key set, or unset when its value is undefined. */
+function patchUpdate(patch: Document, position: number): Document {
+  const set: Document = { [positionField]: position };
+  const unset: Document = {};
+  for (const [key, value] of Object.entries(patch)) {
+    const path = `${documentField}.${encodeKey(key)}`;
+    if (value === undefined) unset[path] = '';
+    else set[path] = encodeKeys(value);
+  }
+  // MongoDB before 5.0 refuses an empty operator.
+  return Object.keys(unset).length === 0 ? { $set: set } : { $set: set, $unset: unset };
 }

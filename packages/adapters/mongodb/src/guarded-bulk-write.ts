@@ -4,6 +4,7 @@ import { coalesceOperations, type MongoStoredReadModel, toBulkOperations } from 
 import { assertDocumentSize, maxDocumentBytes } from './document-size.js';
 import { duplicateKeyIndexes, MongoDocumentTooLargeError, tooLargeIndex } from './mongo-errors.js';
 import { documentField, positionField } from './mongo-query.js';
+import { encodeKeys } from './stored-keys.js';
 
 /** Rounds of "re-read the raced documents, re-send those still behind" before giving up. */
 const maxAttempts = 3;
@@ -40,8 +41,9 @@ function tooLarge(
 
 /**
  * Applies a batch as one unordered bulk write, one guarded operation per document. A guarded upsert
- * behind a newer document fails with E11000; such documents are re-read, and only operations still
- * ahead of what is stored (a concurrent writer inserted an older version first) are sent again.
+ * behind a newer document fails with E11000; the batch's documents are then re-read, and only
+ * operations still ahead of what is stored (not sent, or a concurrent writer inserted an older
+ * version first) are sent again.
  * Any other write error, a write concern error or a network error fails the batch. In a
  * transaction, stale operations are dropped before writing, since any write error aborts it.
  *
@@ -60,7 +62,7 @@ export async function writeGuarded(
       assertDocumentSize(name, operation.id, {
         _id: operation.id,
         [positionField]: operation.position,
-        [documentField]: operation.document,
+        [documentField]: encodeKeys(operation.document),
       });
   if (session !== undefined) pending = await dropApplied(collection, pending, session);
   for (let attempt = 1; pending.length > 0; attempt += 1) {
@@ -76,9 +78,10 @@ export async function writeGuarded(
       // In a transaction the error already aborted it: let withTransaction (and the runner) see it.
       const indexes = session === undefined ? duplicateKeyIndexes(error) : undefined;
       if (indexes === undefined || attempt >= maxAttempts) throw error;
-      const raced = indexes.flatMap((index) => pending[index] ?? []);
-      if (raced.length !== indexes.length) throw error;
-      pending = await dropApplied(collection, raced);
+      // Every pending document is re-read, not only those at the reported indexes: FerretDB 1.24
+      // reports index 0 and stops at the first error of an unordered batch, so trusting the
+      // indexes would count unsent operations as applied.
+      pending = await dropApplied(collection, pending);
     }
   }
 }

@@ -16,6 +16,7 @@ export {
 export { maxDocumentBytes } from './document-size.js';
 export {
   isDuplicateKey,
+  isMongoOutage,
   isOnlyStaleUpserts,
   MongoCollectionNameError,
   MongoDocumentTooLargeError,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   duplicateKeyIndexes,
   isDuplicateKey,
+  isMongoOutage,
   isNamespaceNotFound,
   isOnlyStaleUpserts,
   tooLargeIndex,
@@ -83,11 +84,25 @@ describe('tooLargeIndex', () => {
   });
 });
 
+describe('isMongoOutage', () => {
+  it('reads lost connections and retryable labels as an outage, write errors as data errors', () => {
+    expect(isMongoOutage(new MongoNetworkError('connection reset'))).toBe(true);
+    const labelled = new MongoServerError({ message: 'not primary', code: 10107 });
+    labelled.addErrorLabel('RetryableWriteError');
+    expect(isMongoOutage(labelled)).toBe(true);
+    expect(isMongoOutage(new MongoServerError({ message: 'dup', code: 11000 }))).toBe(false);
+    expect(isMongoOutage(new Error('handler bug'))).toBe(false);
+  });
+});
+
 describe('error codes', () => {
   it('recognises E11000 and NamespaceNotFound only', () => {
     expect(isDuplicateKey(new MongoServerError({ message: 'dup', code: 11000 }))).toBe(true);
     expect(isDuplicateKey(new Error('x'))).toBe(false);
     expect(isNamespaceNotFound(new MongoServerError({ message: 'ns not found', code: 26 }))).toBe(true);
     expect(isNamespaceNotFound(new MongoNetworkError('reset'))).toBe(false);
+    // mongo-java-server 1.47 sends the message without a code.
+    expect(isNamespaceNotFound(new MongoServerError({ message: 'ns not found' }))).toBe(true);
+    expect(isNamespaceNotFound(new MongoServerError({ message: 'ns not found', code: 13 }))).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { OrdoError } from '@ordo/core';
+import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError } from 'mongodb';
 
 const duplicateKey = 11000;
 const namespaceNotFound = 26;
@@ -52,9 +53,14 @@ export function isDuplicateKey(error: unknown): boolean {
   return codeOf(error) === duplicateKey;
 }
 
-/** Whether the server found no such collection (dropping one already gone). */
+/**
+ * Whether the server found no such collection (dropping one already gone). mongo-java-server 1.47
+ * answers with MongoDB's message "ns not found" but no code.
+ */
 export function isNamespaceNotFound(error: unknown): boolean {
-  return codeOf(error) === namespaceNotFound;
+  const code = codeOf(error);
+  if (code === namespaceNotFound) return true;
+  return code === undefined && (error as { message?: unknown } | null)?.message === 'ns not found';
 }
 
 /** Whether the server already has the collection being created. */
@@ -83,6 +89,21 @@ export function tooLargeIndex(error: unknown): number | 'unknown' | undefined {
   return typeof message === 'string' && message.startsWith('Document is larger than the maximum size')
     ? 'unknown'
     : undefined;
+}
+
+/**
+ * Whether an error means the server is out of reach or failing over (network, no server to select,
+ * or labelled retryable by the driver), so the same write may succeed later; data errors are not.
+ */
+export function isMongoOutage(error: unknown): boolean {
+  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return true;
+  if (error instanceof MongoNotConnectedError) return true;
+  return (
+    error instanceof MongoError &&
+    (error.hasErrorLabel('RetryableWriteError') ||
+      error.hasErrorLabel('TransientTransactionError') ||
+      error.hasErrorLabel('ResetPool'))
+  );
 }
 
 /** A read-model collection name Ordo will not map onto a MongoDB collection. */

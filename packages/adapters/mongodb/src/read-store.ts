@@ -12,10 +12,12 @@ import {
 import { type Collection, type Db, type Filter, type TransactionOptions, WriteConcern } from 'mongodb';
 import type { MongoStoredReadModel } from './bulk-operations.js';
 import { createMongoCheckpointStore, type MongoCheckpointStore } from './checkpoint-store.js';
+import { createIndexesOneByOne } from './ensure-indexes-once.js';
 import { writeGuarded } from './guarded-bulk-write.js';
-import { isNamespaceExists, isNamespaceNotFound, MongoCollectionNameError } from './mongo-errors.js';
+import { isMongoOutage, isNamespaceExists, isNamespaceNotFound, MongoCollectionNameError } from './mongo-errors.js';
 import { deletedField, documentField, toMongoFind } from './mongo-query.js';
 import { retryDuplicateKey } from './retry-duplicate-key.js';
+import { decodeKeys, encodeKeys } from './stored-keys.js';
 import { detectTransactions } from './topology.js';
 
 export interface MongoReadStoreOptions {
@@ -93,8 +95,10 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
   async function meta(collection: string, cache = true): Promise<CollectionMeta | undefined> {
     const cached = cache ? known.get(collection) : undefined;
     if (cached !== undefined) return cached;
-    const found = (await metadata.findOne({ _id: { $eq: collection } })) ?? undefined;
-    if (found !== undefined) known.set(collection, found);
+    const raw = await metadata.findOne({ _id: { $eq: collection } });
+    if (raw === null) return undefined;
+    const found = { ...raw, indexes: decodeKeys(raw.indexes) };
+    known.set(collection, found);
     return found;
   }
 
@@ -111,20 +115,22 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
 
   const toStored = (raw: MongoStoredReadModel): StoredDocument => ({
     id: raw._id,
-    document: raw.doc ?? {},
+    document: decodeKeys(raw.doc ?? {}),
     position: raw._pos,
   });
 
   return {
     checkpoints,
     usesTransactions: useTransactions,
+    isTransientError: isMongoOutage,
 
     async ensureCollection(collection, collectionOptions) {
       const target = documents(collection);
       await retryDuplicateKey(() =>
         metadata.updateOne(
           { _id: collection },
-          { $setOnInsert: { indexes: { ...collectionOptions.indexes } } },
+          // Index paths are dotted: stored with escaped keys, which every MongoDB-wire server accepts.
+          { $setOnInsert: { indexes: encodeKeys({ ...collectionOptions.indexes }) } },
           { upsert: true },
         ),
       );
@@ -138,7 +144,7 @@ export function createMongoReadStore(options: MongoReadStoreOptions): MongoReadS
         key: { [`${documentField}.${field}`]: 1, _id: 1 } as const,
         name: `ordo_${field}`,
       }));
-      if (specs.length > 0) await target.createIndexes(specs);
+      await createIndexesOneByOne(target, specs);
     },
 
     async getMany(collection, ids) {

@@ -107,6 +107,43 @@ export function readStoreContract(createStore: StoreFactory<ReadStore>, suiteNam
         });
       });
 
+      it('removes a field a patch sets to undefined, as JSON leaves it out', async () => {
+        const store = await createStore();
+        const collection = await collectionIn(store);
+        await store.commit({ collection, partition: 0, operations: [up('a', { owner: 'ada', note: 'x', n: 1 }, 1)] });
+        await store.commit({
+          collection,
+          partition: 0,
+          operations: [{ type: 'patch', id: 'a', patch: { note: undefined, n: 2 }, position: 2 }],
+        });
+        const stored = await store.get(collection, 'a');
+        expect(stored?.document).toStrictEqual({ owner: 'ada', n: 2 });
+        expect(Object.keys(stored?.document ?? {})).toEqual(['owner', 'n']);
+      });
+
+      it('patches top-level keys that contain dots or start with $ as plain keys, never as paths', async () => {
+        const store = await createStore();
+        const collection = await collectionIn(store);
+        const document = { owner: 'ada', address: { city: 'Oslo' }, 'address.city': 'flat', $price: 1 };
+        await store.commit({ collection, partition: 0, operations: [up('a', document, 1)] });
+        await store.commit({
+          collection,
+          partition: 0,
+          operations: [
+            { type: 'patch', id: 'a', patch: { 'address.city': 'Rome', $price: { $gt: 2 }, '': 'empty' }, position: 2 },
+          ],
+        });
+        expect((await store.get(collection, 'a'))?.document).toStrictEqual({
+          owner: 'ada',
+          address: { city: 'Oslo' },
+          'address.city': 'Rome',
+          $price: { $gt: 2 },
+          '': 'empty',
+        });
+        const page = await store.find(collection, { filter: [{ field: 'address.city', op: 'eq', value: 'Oslo' }] });
+        expect(page.items.map((item) => item.id)).toEqual(['a']);
+      });
+
       it('ignores a patch of a missing document', async () => {
         const store = await createStore();
         const collection = await collectionIn(store);
