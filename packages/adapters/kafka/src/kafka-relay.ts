@@ -36,9 +36,10 @@ export interface KafkaRelayOptions {
   /** How long a batch waits for more events once it has one. Default 5 ms. */
   readonly lingerMs?: number;
   /**
-   * The topic's partition count. When given, a batch smaller than `batchSize` (the relay has caught
-   * up) also carries a watermark record per partition, so consumers of idle partitions see they are
-   * at the head (lag, `waitFor`). Records with the `ordo-watermark` header carry no event.
+   * The topic's partition count. When given, every batch also carries a watermark record per
+   * partition, so consumers of partitions the batch's events missed see they are at the head (lag,
+   * `waitFor`), even when a burst ends exactly on a batch boundary. Records with the
+   * `ordo-watermark` header carry no event.
    */
   readonly partitions?: number;
   /** Told about every failed round before the relay retries it from its checkpoint. */
@@ -132,8 +133,8 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
   async function send(batch: readonly RecordedEvent[]): Promise<void> {
     const records = batch.map(toKafkaMessage);
     const groups = splitRecords(records, maxBatchBytes);
-    // A batch smaller than batchSize means the relay caught up: tell idle partitions where the head is.
-    const watermarks = partitions !== undefined && batch.length < batchSize ? partitions : 0;
+    // Every batch moves the head, whether or not more follow: tell every partition where it is now.
+    const watermarks = partitions ?? 0;
     const last = batch[batch.length - 1]?.position ?? 0;
     let first = 0;
     for (const [index, group] of groups.entries()) {
