@@ -342,6 +342,26 @@ describe('createKafkaRelay', () => {
     expect((await checkpoints.load('relay:events')).get(0)).toBe(position);
   });
 
+  it('refuses to start on a topic whose partition count differs from its own', async () => {
+    const store = createInMemoryEventStore();
+    const disconnected: string[] = [];
+    const kafka = {
+      producer: () => scriptedProducer().producer,
+      admin: () => ({
+        connect: async () => {},
+        disconnect: async () => void disconnected.push('admin'),
+        fetchTopicMetadata: async () => ({ topics: [{ name: 'events', partitions: [{}, {}] }] }),
+      }),
+    } as unknown as Pick<Kafka, 'producer' | 'admin'>;
+    const relay = createKafkaRelay({ kafka, store, topic: 'events', partitions: 3, checkpoints: mapCheckpoints() });
+    await expect(relay.start()).rejects.toMatchObject({
+      code: 'KAFKA_TOPIC_MISMATCH',
+      expectedPartitions: 3,
+      actualPartitions: 2,
+    });
+    expect(disconnected).toEqual(['admin']);
+  });
+
   it('refuses to start without a Kafka client or producer', () => {
     expect(() =>
       createKafkaRelay({ store: createInMemoryEventStore(), topic: 't', checkpoints: mapCheckpoints() }),

@@ -1,8 +1,9 @@
 import { backoffDelay, type EventFilter, type EventStore, type RecordedEvent, sleep } from '@ordo/core';
 import type { CheckpointStore } from '@ordo/projections';
 import { type Kafka, type Message, Partitioners, type RecordMetadata } from 'kafkajs';
-import { KafkaRecordTooLargeError } from './errors.js';
+import { KafkaRecordTooLargeError, KafkaTopicMismatchError } from './errors.js';
 import { toKafkaMessage, toWatermarkMessage } from './event-message.js';
+import { fetchPartitionCount } from './kafka-topic.js';
 import { lingerBatches } from './linger-batches.js';
 import { recordBytes, splitRecords } from './split-records.js';
 
@@ -18,8 +19,11 @@ export interface KafkaRelayOptions {
   readonly topic: string;
   /** Where the relay keeps its position (`relay:<topic>`, partition 0 by default). */
   readonly checkpoints: CheckpointStore;
-  /** The relay builds an idempotent producer from this client, and a fresh one after a failed send... */
-  readonly kafka?: Pick<Kafka, 'producer'>;
+  /**
+   * The relay builds an idempotent producer from this client, and a fresh one after a failed send;
+   * with `admin` and `partitions`, it also checks the topic's partition count at start...
+   */
+  readonly kafka?: Pick<Kafka, 'producer'> & Partial<Pick<Kafka, 'admin'>>;
   /** ...or uses this one as is (idempotent, DefaultPartitioner; the relay cannot renew its session). */
   readonly producer?: RelayProducer;
   /** Checkpoint key; give each relay of the same topic its own. */
@@ -109,6 +113,19 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
     const old = producer;
     producer = undefined;
     await old.disconnect().catch(() => {});
+  }
+
+  /** Records keyed for N partitions on a topic with M would land where the projections never look. */
+  async function checkPartitionCount(): Promise<void> {
+    if (partitions === undefined || kafka?.admin === undefined) return;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const actual = await fetchPartitionCount(admin, topic);
+      if (actual !== partitions) throw new KafkaTopicMismatchError(topic, partitions, actual);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async function record(at: number): Promise<void> {
@@ -221,6 +238,7 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
     },
     async start() {
       if (running !== undefined) return;
+      await checkPartitionCount();
       stopped = new AbortController();
       await (options.producer?.connect() ?? connected());
       position = (await checkpoints.load(key)).get(0) ?? 0;

@@ -179,7 +179,7 @@ describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a rea
     await Promise.all([first.close(), second.close(), relay.stop()]);
   });
 
-  it('refuses to reuse a topic whose partition count differs', async () => {
+  it('refuses to reuse a topic whose partition count differs, in the topic helper and the relay', async () => {
     const topic = `${prefix}-mismatch`;
     topics.push(topic);
     await withAdmin(async (admin) => {
@@ -188,6 +188,14 @@ describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a rea
         code: 'KAFKA_TOPIC_MISMATCH',
       });
     });
+    const relay = createKafkaRelay({
+      kafka,
+      store: createInMemoryEventStore(),
+      topic,
+      partitions: 3,
+      checkpoints: mapCheckpoints(),
+    });
+    await expect(relay.start()).rejects.toMatchObject({ code: 'KAFKA_TOPIC_MISMATCH', actualPartitions: 2 });
   });
 
   it('after a relay crash the re-produced duplicates carry the same ids and the source skips them', async () => {
