@@ -15,8 +15,7 @@ describe('createHeartbeat', () => {
           if (beats === 3) finish('written');
         },
       },
-      1,
-      () => {},
+      { tickMs: 1, isFinal: () => true, onError: () => {} },
     );
     await expect(heartbeat.during(work)).resolves.toBe('written');
     expect(beats).toBe(3);
@@ -39,8 +38,7 @@ describe('createHeartbeat', () => {
           throw rebalance;
         },
       },
-      1,
-      (error) => reported.push(error),
+      { tickMs: 1, isFinal: (error) => error === rebalance, onError: (error) => reported.push(error) },
     );
     await heartbeat.during(work);
     expect(beats).toBe(1);
@@ -48,8 +46,35 @@ describe('createHeartbeat', () => {
     expect(heartbeat.error).toBe(rebalance);
   });
 
+  it('goes on heartbeating after a transient failure, so a long write keeps its membership', async () => {
+    const dropped = Object.assign(new Error('Connection closed'), { type: 'KAFKA_CONNECTION_CLOSED' });
+    let beats = 0;
+    const reported: unknown[] = [];
+    let finish: () => void = () => {};
+    const work = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const heartbeat = createHeartbeat(
+      {
+        heartbeat: async () => {
+          beats += 1;
+          if (beats === 1) throw dropped;
+          if (beats === 4) finish();
+        },
+      },
+      { tickMs: 1, isFinal: (error) => error !== dropped, onError: (error) => reported.push(error) },
+    );
+    await heartbeat.during(work);
+    expect(beats).toBe(4);
+    expect(reported).toEqual([dropped]);
+    expect(heartbeat.error).toBeUndefined();
+  });
+
   it('passes the work failure through', async () => {
-    const heartbeat = createHeartbeat({ heartbeat: async () => {} }, 1, () => {});
+    const heartbeat = createHeartbeat(
+      { heartbeat: async () => {} },
+      { tickMs: 1, isFinal: () => true, onError: () => {} },
+    );
     await expect(heartbeat.during(Promise.reject(new Error('store down')))).rejects.toThrow('store down');
   });
 });

@@ -168,8 +168,12 @@ function openFeed(options: KafkaEventSourceOptions, request: SourceRequest, grou
       !rebalancing &&
       !closing &&
       !abandoned.has(partition);
-    const heartbeat = createHeartbeat(payload, tickMs, (error) => {
-      rebalancing ||= isRebalance(error);
+    const heartbeat = createHeartbeat(payload, {
+      tickMs,
+      isFinal: isRebalance,
+      onError: (error) => {
+        rebalancing ||= isRebalance(error);
+      },
     });
     const steps = planKafkaBatch(records, {
       after: committedOf(partition),

@@ -153,11 +153,12 @@ describe('createKafkaRelay', () => {
     expect((await checkpoints.load('relay:events')).get(0)).toBeGreaterThanOrEqual(position);
   });
 
-  it('adds a watermark per partition to a batch that found the relay caught up, and none to a full batch', async () => {
+  it('adds a watermark per partition to every batch, so a burst ending on a batch boundary reaches the head', async () => {
     const store = createInMemoryEventStore();
     const checkpoints = mapCheckpoints();
     const { producer, attempted } = scriptedProducer();
-    await append(store, 'a', 3);
+    // Exactly two full batches: no batch is smaller than batchSize.
+    await append(store, 'a', 4);
     const relay = createKafkaRelay({
       store,
       topic: 'events',
@@ -169,13 +170,21 @@ describe('createKafkaRelay', () => {
     });
     opened.push(relay);
     await relay.start();
-    await relay.whenRelayed(3);
+    await relay.whenRelayed(4);
     const watermarks = attempted.map((messages) =>
       messages
         .filter((m) => m.headers?.['ordo-watermark'] !== undefined)
         .map((m) => `${m.partition}@${m.headers?.['ordo-watermark']}`),
     );
-    expect(watermarks).toEqual([[], ['0@3', '1@3', '2@3']]);
+    expect(watermarks).toEqual([
+      ['0@2', '1@2', '2@2'],
+      ['0@4', '1@4', '2@4'],
+    ]);
+    // Watermarks follow the batch's events, so a partition's watermark never passes one of its events.
+    expect(attempted.map((messages) => messages.map((m) => m.headers?.['ordo-watermark'] === undefined))).toEqual([
+      [true, true, false, false, false],
+      [true, true, false, false, false],
+    ]);
   });
 
   it('on stop, waits for a send in flight to end and keeps its checkpoint when it failed', async () => {
@@ -331,6 +340,26 @@ describe('createKafkaRelay', () => {
     const { position } = await append(store, 'a', 1);
     await relay.whenRelayed(position);
     expect((await checkpoints.load('relay:events')).get(0)).toBe(position);
+  });
+
+  it('refuses to start on a topic whose partition count differs from its own', async () => {
+    const store = createInMemoryEventStore();
+    const disconnected: string[] = [];
+    const kafka = {
+      producer: () => scriptedProducer().producer,
+      admin: () => ({
+        connect: async () => {},
+        disconnect: async () => void disconnected.push('admin'),
+        fetchTopicMetadata: async () => ({ topics: [{ name: 'events', partitions: [{}, {}] }] }),
+      }),
+    } as unknown as Pick<Kafka, 'producer' | 'admin'>;
+    const relay = createKafkaRelay({ kafka, store, topic: 'events', partitions: 3, checkpoints: mapCheckpoints() });
+    await expect(relay.start()).rejects.toMatchObject({
+      code: 'KAFKA_TOPIC_MISMATCH',
+      expectedPartitions: 3,
+      actualPartitions: 2,
+    });
+    expect(disconnected).toEqual(['admin']);
   });
 
   it('refuses to start without a Kafka client or producer', () => {

@@ -1,9 +1,10 @@
 import { backoffDelay, type EventFilter, type EventStore, type RecordedEvent, sleep } from '@ordo/core';
 import type { CheckpointStore } from '@ordo/projections';
 import { type Kafka, type Message, Partitioners, type RecordMetadata } from 'kafkajs';
-import { KafkaRecordTooLargeError } from './errors.js';
+import { KafkaRecordTooLargeError, KafkaTopicMismatchError } from './errors.js';
 import { toKafkaMessage, toWatermarkMessage } from './event-message.js';
 import { observeRelayLag, traceRelaySend } from './kafka-telemetry.js';
+import { fetchPartitionCount } from './kafka-topic.js';
 import { lingerBatches } from './linger-batches.js';
 import { recordBytes, splitRecords } from './split-records.js';
 
@@ -19,8 +20,11 @@ export interface KafkaRelayOptions {
   readonly topic: string;
   /** Where the relay keeps its position (`relay:<topic>`, partition 0 by default). */
   readonly checkpoints: CheckpointStore;
-  /** The relay builds an idempotent producer from this client, and a fresh one after a failed send... */
-  readonly kafka?: Pick<Kafka, 'producer'>;
+  /**
+   * The relay builds an idempotent producer from this client, and a fresh one after a failed send;
+   * with `admin` and `partitions`, it also checks the topic's partition count at start...
+   */
+  readonly kafka?: Pick<Kafka, 'producer'> & Partial<Pick<Kafka, 'admin'>>;
   /** ...or uses this one as is (idempotent, DefaultPartitioner; the relay cannot renew its session). */
   readonly producer?: RelayProducer;
   /** Checkpoint key; give each relay of the same topic its own. */
@@ -37,9 +41,10 @@ export interface KafkaRelayOptions {
   /** How long a batch waits for more events once it has one. Default 5 ms. */
   readonly lingerMs?: number;
   /**
-   * The topic's partition count. When given, a batch smaller than `batchSize` (the relay has caught
-   * up) also carries a watermark record per partition, so consumers of idle partitions see they are
-   * at the head (lag, `waitFor`). Records with the `ordo-watermark` header carry no event.
+   * The topic's partition count. When given, every batch also carries a watermark record per
+   * partition, so consumers of partitions the batch's events missed see they are at the head (lag,
+   * `waitFor`), even when a burst ends exactly on a batch boundary. Records with the
+   * `ordo-watermark` header carry no event.
    */
   readonly partitions?: number;
   /** Told about every failed round before the relay retries it from its checkpoint. */
@@ -112,6 +117,19 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
     await old.disconnect().catch(() => {});
   }
 
+  /** Records keyed for N partitions on a topic with M would land where the projections never look. */
+  async function checkPartitionCount(): Promise<void> {
+    if (partitions === undefined || kafka?.admin === undefined) return;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const actual = await fetchPartitionCount(admin, topic);
+      if (actual !== partitions) throw new KafkaTopicMismatchError(topic, partitions, actual);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async function record(at: number): Promise<void> {
     if (at <= position) return;
     await checkpoints.save(key, 0, at);
@@ -134,8 +152,8 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
   async function send(batch: readonly RecordedEvent[]): Promise<void> {
     const records = batch.map(toKafkaMessage);
     const groups = splitRecords(records, maxBatchBytes);
-    // A batch smaller than batchSize means the relay caught up: tell idle partitions where the head is.
-    const watermarks = partitions !== undefined && batch.length < batchSize ? partitions : 0;
+    // Every batch moves the head, whether or not more follow: tell every partition where it is now.
+    const watermarks = partitions ?? 0;
     const last = batch[batch.length - 1]?.position ?? 0;
     let first = 0;
     for (const [index, group] of groups.entries()) {
@@ -222,6 +240,7 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
     },
     async start() {
       if (running !== undefined) return;
+      await checkPartitionCount();
       stopped = new AbortController();
       await (options.producer?.connect() ?? connected());
       position = (await checkpoints.load(key)).get(0) ?? 0;

@@ -12,7 +12,7 @@ import {
   patch,
   upsert,
 } from '@ordo/projections';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createKafkaEventSource } from './kafka-event-source.js';
@@ -25,14 +25,25 @@ if (brokers === undefined)
 
 const prefix = `ordo-int-${randomUUID().slice(0, 8)}`;
 const kafka = new Kafka({ clientId: prefix, brokers: (brokers ?? '').split(','), logLevel: logLevel.ERROR });
-const admin = kafka.admin();
 const topics: string[] = [];
 afterAll(async () => {
   if (brokers === undefined) return;
-  await admin.connect();
-  await admin.deleteTopics({ topics }).catch(() => {});
-  await admin.disconnect();
+  await withAdmin((admin) => admin.deleteTopics({ topics }).catch(() => {}));
 });
+
+/**
+ * A fresh admin per use: reconnecting a disconnected kafkajs client races the old socket's end
+ * handler against the new socket (kafkajs issue 928: `Closed connection`, `write after end`).
+ */
+async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 function mapCheckpoints(): CheckpointStore {
   const stored = new Map<string, Map<number, number>>();
@@ -73,8 +84,7 @@ async function until(condition: () => boolean, timeoutMs = 60_000, refresh?: () 
 
 /** Waits (60 s at most) until the group's committed offsets reach every partition's end. */
 async function offsetsCommittedToEnd(topic: string, groupId: string): Promise<boolean> {
-  await admin.connect();
-  try {
+  return withAdmin(async (admin) => {
     const high = (await admin.fetchTopicOffsets(topic)).map((w) => `${w.partition}:${w.high}`).sort();
     let committed: string[] = [];
     await until(
@@ -86,9 +96,7 @@ async function offsetsCommittedToEnd(topic: string, groupId: string): Promise<bo
       },
     );
     return committed.join() === high.join();
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a real broker', () => {
@@ -96,9 +104,7 @@ describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a rea
     const topic = `${prefix}-relay`;
     topics.push(topic);
     const partitions = 4;
-    await admin.connect();
-    await ensureKafkaTopic({ admin, topic, partitions });
-    await admin.disconnect();
+    await withAdmin((admin) => ensureKafkaTopic({ admin, topic, partitions }));
 
     const store = createInMemoryEventStore();
     let head = 0;
@@ -136,9 +142,7 @@ describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a rea
     const topic = `${prefix}-members`;
     topics.push(topic);
     const partitions = 4;
-    await admin.connect();
-    await ensureKafkaTopic({ admin, topic, partitions });
-    await admin.disconnect();
+    await withAdmin((admin) => ensureKafkaTopic({ admin, topic, partitions }));
     const store = createInMemoryEventStore();
     const appendMany = async (from: number) => {
       let last = 0;
@@ -175,23 +179,29 @@ describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a rea
     await Promise.all([first.close(), second.close(), relay.stop()]);
   });
 
-  it('refuses to reuse a topic whose partition count differs', async () => {
+  it('refuses to reuse a topic whose partition count differs, in the topic helper and the relay', async () => {
     const topic = `${prefix}-mismatch`;
     topics.push(topic);
-    await admin.connect();
-    await ensureKafkaTopic({ admin, topic, partitions: 2 });
-    await expect(ensureKafkaTopic({ admin, topic, partitions: 3 })).rejects.toMatchObject({
-      code: 'KAFKA_TOPIC_MISMATCH',
+    await withAdmin(async (admin) => {
+      await ensureKafkaTopic({ admin, topic, partitions: 2 });
+      await expect(ensureKafkaTopic({ admin, topic, partitions: 3 })).rejects.toMatchObject({
+        code: 'KAFKA_TOPIC_MISMATCH',
+      });
     });
-    await admin.disconnect();
+    const relay = createKafkaRelay({
+      kafka,
+      store: createInMemoryEventStore(),
+      topic,
+      partitions: 3,
+      checkpoints: mapCheckpoints(),
+    });
+    await expect(relay.start()).rejects.toMatchObject({ code: 'KAFKA_TOPIC_MISMATCH', actualPartitions: 2 });
   });
 
   it('after a relay crash the re-produced duplicates carry the same ids and the source skips them', async () => {
     const topic = `${prefix}-dupes`;
     topics.push(topic);
-    await admin.connect();
-    await ensureKafkaTopic({ admin, topic, partitions: 1 });
-    await admin.disconnect();
+    await withAdmin((admin) => ensureKafkaTopic({ admin, topic, partitions: 1 }));
     const store = createInMemoryEventStore();
     const { position } = await store.appendToStream(
       'a',
@@ -222,9 +232,7 @@ describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a rea
     const topic = `${prefix}-runner`;
     topics.push(topic);
     const partitions = 3;
-    await admin.connect();
-    await ensureKafkaTopic({ admin, topic, partitions });
-    await admin.disconnect();
+    await withAdmin((admin) => ensureKafkaTopic({ admin, topic, partitions }));
     const store = createInMemoryEventStore();
     for (let i = 0; i < 6; i += 1)
       await store.appendToStream(`acct-${i}`, [{ type: 'Opened', data: { owner: `o${i}` } }]);
@@ -267,5 +275,40 @@ describe.skipIf(brokers === undefined)('Kafka relay and consumer source on a rea
     );
     await runner.stop();
     await relay.stop();
+  });
+  it('reaches the head after a burst of exactly k x batchSize events (watermarks on full batches)', async () => {
+    const topic = `${prefix}-boundary`;
+    topics.push(topic);
+    const partitions = 4;
+    const batchSize = 50;
+    await withAdmin((admin) => ensureKafkaTopic({ admin, topic, partitions }));
+    const store = createInMemoryEventStore();
+    let head = 0;
+    // Two streams only, so at least two partitions get no event of the last batch.
+    for (let i = 0; i < 4 * batchSize; i += 1) {
+      ({ position: head } = await store.appendToStream(`acct-${i % 2}`, [{ type: 'Deposited', data: { amount: i } }]));
+    }
+    const relay = createKafkaRelay({ kafka, store, topic, partitions, batchSize, checkpoints: mapCheckpoints() });
+    await relay.start();
+    await relay.whenRelayed(head);
+    const totals = defineProjection({
+      name: `totals_${randomUUID().slice(0, 8)}`,
+      partitions,
+      sources: [fromEvents({ Deposited: z.object({ amount: z.number() }) })],
+      handlers: { Deposited: (event) => patch(event.streamId, { last: event.data.amount }) },
+    });
+    const runner = createProjectionRunner({
+      source: createKafkaEventSource({ kafka, topic, groupIdPrefix: `${prefix}-`, headPosition: async () => head }),
+      rebuildSource: createStoreEventSource(store),
+      store: createInMemoryReadStore(),
+      projections: [totals],
+    });
+    await runner.start();
+    try {
+      expect(await runner.waitFor(totals.name, head, { timeoutMs: 30_000 })).toMatchObject({ status: 'reached' });
+    } finally {
+      await runner.stop();
+      await relay.stop();
+    }
   });
 });
