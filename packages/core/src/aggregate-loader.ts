@@ -1,6 +1,7 @@
 import type { AnyAggregate, StateOf } from './aggregate.js';
 import type { RecordedEvent } from './event.js';
 import type { EventStore } from './event-store.js';
+import { forEachItem } from './paged-async-iterable.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { StateCache } from './state-cache.js';
 
@@ -79,12 +80,15 @@ export async function loadAggregate<A extends AnyAggregate>(
   const commandEvents: RecordedEvent[] = [];
   const range =
     options.atVersion === undefined ? { from: streamVersion + 1 } : { from: streamVersion + 1, to: options.atVersion };
-  for await (const stored of sources.store.readStream(streamId, range)) {
-    if (asOf !== undefined && stored.timestamp > asOf) break;
-    const event = aggregate.codec.decode(stored);
-    state = aggregate.evolve(state, event);
+  const { codec, evolve } = aggregate;
+  const { commandId } = options;
+  await forEachItem(sources.store.readStream(streamId, range), (stored) => {
+    if (asOf !== undefined && stored.timestamp > asOf) return false;
+    const event = codec.decode(stored);
+    state = evolve(state, event);
     streamVersion = stored.streamVersion;
-    if (options.commandId !== undefined && stored.metadata.commandId === options.commandId) commandEvents.push(event);
-  }
+    if (commandId !== undefined && stored.metadata.commandId === commandId) commandEvents.push(event);
+    return true;
+  });
   return { state, streamVersion, snapshotVersion, staleSnapshot, unverified: false, commandEvents };
 }

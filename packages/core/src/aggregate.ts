@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import { CommandValidationError } from './errors.js';
-import { createEventCodec, type EventCodec, type RecordedEventOf, type UpcasterChains } from './event-codec.js';
+import {
+  createEventCodec,
+  type EventCodec,
+  type ReadValidation,
+  type RecordedEventOf,
+  type UpcasterChains,
+} from './event-codec.js';
 import type { MessageInputOf, MessageOf, SchemaMap } from './schema-map.js';
 
 export interface AggregateConfig<Commands extends SchemaMap, Events extends SchemaMap, State> {
@@ -12,6 +18,8 @@ export interface AggregateConfig<Commands extends SchemaMap, Events extends Sche
   readonly commands: Commands;
   readonly events: Events;
   readonly upcasters?: UpcasterChains<Events>;
+  /** Which stored events loads check against their schema; see `ReadValidation`. Default `'always'`. */
+  readonly validateOnRead?: ReadValidation;
   /** A fresh state each call, so `evolve` may mutate and return it. */
   readonly initialState: () => State;
   // NoInfer: the state type comes from `initialState` alone, so literals returned here stay narrow.
@@ -27,7 +35,7 @@ export interface Aggregate<
   Commands extends SchemaMap = SchemaMap,
   Events extends SchemaMap = SchemaMap,
   State = unknown,
-> extends Required<Omit<AggregateConfig<Commands, Events, State>, 'upcasters'>> {
+> extends Required<Omit<AggregateConfig<Commands, Events, State>, 'upcasters' | 'validateOnRead'>> {
   readonly codec: EventCodec<Events>;
   streamId(id: string): string;
   /** Validates a command against its schema; throws `CommandValidationError` with the zod issues. */
@@ -68,7 +76,7 @@ export function defineAggregate<const Commands extends SchemaMap, const Events e
     initialState: config.initialState,
     evolve: config.evolve,
     decide: config.decide,
-    codec: createEventCodec(config.events, config.upcasters),
+    codec: createEventCodec(config.events, config.upcasters, { validateOnRead: config.validateOnRead ?? 'always' }),
     streamId: (id) => `${streamPrefix}-${id}`,
     parseCommand(command) {
       const schema: z.ZodType | undefined = Object.hasOwn(config.commands, command.type)

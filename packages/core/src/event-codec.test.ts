@@ -65,4 +65,41 @@ describe('event codec', () => {
   it('refuses an upcaster chain with a hole in it', () => {
     expect(() => createEventCodec({ A: z.object({}) }, { A: { 1: (d) => d, 3: (d) => d } })).toThrow(/contiguous/);
   });
+
+  describe("validateOnRead: 'upcasted'", () => {
+    const trusting = createEventCodec(
+      bankAccount.codec.schemas,
+      {
+        MoneyDeposited: { 1: (data) => ({ amount: Number((data as { amount: string }).amount), currency: 'EUR' }) },
+      },
+      { validateOnRead: 'upcasted' },
+    );
+
+    it('passes an event stored at the current version on as it is, unchecked', () => {
+      const current = stored('MoneyWithdrawn', 1, { amount: 1.5 });
+      expect(trusting.decode(current)).toBe(current);
+    });
+
+    it('still raises EventSchemaError for an upcasted payload that fails its schema', () => {
+      expect(() => trusting.decode(stored('MoneyDeposited', 1, { amount: 'lots' }))).toThrow(EventSchemaError);
+      expect(trusting.decode(stored('MoneyDeposited', 1, { amount: '7' })).data).toEqual({
+        amount: 7,
+        currency: 'EUR',
+      });
+    });
+
+    it('still validates an event from a newer schema version and still rejects unknown types', () => {
+      expect(() => trusting.decode(stored('MoneyWithdrawn', 2, { amount: 'x' }))).toThrow(EventSchemaError);
+      expect(() => trusting.decode(stored('Nope', 1, {}))).toThrow(UnknownEventTypeError);
+    });
+
+    it("raises EventSchemaError for the same current-version payload in 'always' mode", () => {
+      expect(codec.validateOnRead).toBe('always');
+      expect(() => codec.decode(stored('MoneyWithdrawn', 1, { amount: 1.5 }))).toThrow(EventSchemaError);
+    });
+
+    it('refuses an unknown mode', () => {
+      expect(() => createEventCodec({}, {}, { validateOnRead: 'never' as 'always' })).toThrow(RangeError);
+    });
+  });
 });

@@ -11,6 +11,21 @@ export type UpcasterChains<Events extends SchemaMap> = {
   readonly [Type in keyof Events]?: Readonly<Record<number, Upcaster>>;
 };
 
+/**
+ * Which stored payloads `decode` checks against their zod schema:
+ * - `'always'` (default): every event, so a payload that fails its schema (hand-written rows, a
+ *   schema tightened since) raises `EventSchemaError` and coercions/transforms run on every read.
+ * - `'upcasted'`: only events stored at another schema version (upcasted or from newer code);
+ *   events at the current version pass as stored, having been validated by `encode` when
+ *   written. Choose it when only this codec writes the streams and its schemas are plain JSON
+ *   (no `z.coerce`, `transform` or `default` whose output a stored payload lacks).
+ */
+export type ReadValidation = 'always' | 'upcasted';
+
+export interface EventCodecOptions {
+  readonly validateOnRead?: ReadValidation;
+}
+
 /** The typed recorded-event union for a schema map. */
 export type RecordedEventOf<Events extends SchemaMap> = {
   [Type in keyof Events & string]: RecordedEvent<Type, z.output<Events[Type]>>;
@@ -22,6 +37,7 @@ export type RecordedEventOf<Events extends SchemaMap> = {
  */
 export interface EventCodec<Events extends SchemaMap = SchemaMap> {
   readonly schemas: Events;
+  readonly validateOnRead: ReadValidation;
   handles(type: string): type is keyof Events & string;
   latestVersion(type: keyof Events & string): number;
   /** Validates a new event and stamps it with the latest schema version. */
@@ -33,7 +49,11 @@ export interface EventCodec<Events extends SchemaMap = SchemaMap> {
 export function createEventCodec<const Events extends SchemaMap>(
   schemas: Events,
   upcasters: UpcasterChains<Events> = {},
+  { validateOnRead = 'always' }: EventCodecOptions = {},
 ): EventCodec<Events> {
+  if (validateOnRead !== 'always' && validateOnRead !== 'upcasted') {
+    throw new RangeError(`validateOnRead must be 'always' or 'upcasted', got ${String(validateOnRead)}`);
+  }
   const latest = new Map<string, number>();
   for (const type of Object.keys(schemas)) {
     const chain = upcasters[type] ?? {};
@@ -58,6 +78,7 @@ export function createEventCodec<const Events extends SchemaMap>(
 
   return {
     schemas,
+    validateOnRead,
     handles: (type): type is keyof Events & string => latest.has(type),
     latestVersion: (type) => latest.get(type) ?? 1,
 
@@ -73,6 +94,8 @@ export function createEventCodec<const Events extends SchemaMap>(
       const schema = schemaOf(event.type);
       if (schema === undefined) throw new UnknownEventTypeError(event.type, event.streamId);
       const target = latest.get(event.type) ?? 1;
+      // Stored at the current version by `encode`, which validated it: passed on as it is.
+      if (validateOnRead === 'upcasted' && event.schemaVersion === target) return event as RecordedEventOf<Events>;
       let data = event.data;
       const chain = upcasters[event.type as keyof Events] ?? {};
       for (let version = event.schemaVersion; version < target; version += 1) {

@@ -50,6 +50,8 @@ export type { EventMetadata, NewEvent, RecordedEvent } from './event.js';
 export {
   createEventCodec,
   type EventCodec,
+  type EventCodecOptions,
+  type ReadValidation,
   type RecordedEventOf,
   type Upcaster,
   type UpcasterChains,
@@ -69,6 +71,7 @@ export { assertExpectedVersion, type ExpectedVersion, matchesExpectedVersion } f
 export { findEarlierAppend, type StoredEventLocation } from './idempotent-append.js';
 export { createInMemoryEventStore } from './in-memory-event-store.js';
 export { createInMemorySnapshotStore } from './in-memory-snapshot-store.js';
+export { forEachItem, hasPages, type PagedAsyncIterable } from './paged-async-iterable.js';
 export { type BackoffOptions, backoffDelay, sleep } from './retry.js';
 export type { MessageInputOf, MessageOf, SchemaMap } from './schema-map.js';
 export { type SnapshotDecision, type SnapshotPolicy, snapshotEvery } from './snapshot-policy.js';
