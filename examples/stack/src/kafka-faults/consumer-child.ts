@@ -22,12 +22,14 @@ const runner = createProjectionRunner({
     topic: env.ORDO_FAULT_TOPIC ?? '',
     groupId: env.ORDO_FAULT_GROUP ?? '',
     headPosition: () => store.headPosition(),
+    onError: (error) => console.error('consumer failed:', error),
     // The broker's least session timeout: a killed member's partitions move on within seconds.
     consumer: { sessionTimeout: 6_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000 },
   }),
   store: createMongoReadStore({ db: mongo.db(env.ORDO_FAULT_DATABASE ?? '') }),
   projections: [ledgerProjection(Number(env.ORDO_FAULT_SPIN_MS ?? '0'))],
   batchSize: 20,
+  onError: (error) => console.error('runner failed:', error),
 });
 await runner.start();
 console.log('consuming');
