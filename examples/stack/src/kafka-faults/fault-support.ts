@@ -36,7 +36,8 @@ export async function seedStore(streams: number, perStream: number) {
   const store = createSqliteEventStore({ path, synchronous: 'normal' });
   for (let version = 1; version <= perStream; version += 1) {
     for (let s = 0; s < streams; s += 1) {
-      await store.appendToStream(`acct-${s}`, [{ type: 'Deposited', data: { amount: version * 10 + s } }]);
+      const total = (10 * version * (version + 1)) / 2 + s * version;
+      await store.appendToStream(`acct-${s}`, [{ type: 'Deposited', data: { amount: version * 10 + s, total } }]);
     }
   }
   const head = await store.headPosition();
