@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources, so tests never wait for a build.
-const resolve = { conditions: ['@ordo/source', 'node', 'import', 'module', 'default'] };
+const resolve = { conditions: ['@ordo/source', 'node', 'module', 'default'] };
 
 export default defineConfig({
   resolve,

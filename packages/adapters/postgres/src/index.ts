@@ -1,0 +1,19 @@
+export {
+  openPostgresDatabase,
+  type PostgresConnectionOptions,
+  type PostgresDatabase,
+  type TransactionQuery,
+} from './database.js';
+export {
+  InvalidSchemaNameError,
+  isRetryable,
+  PostgresQueryError,
+  PostgresUnavailableError,
+  ReadOnlyStoreError,
+  SchemaTooNewError,
+  StorageFullError,
+  StoreClosedError,
+  translatePostgresError,
+} from './errors.js';
+export { createPostgresEventStore, type PostgresEventStore, type PostgresEventStoreOptions } from './event-store.js';
+export { migratePostgresSchema, migrations, type PostgresMigration } from './migrations.js';
