@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { InvalidSchemaNameError, StoreClosedError, translatePostgresError } from './errors.js';
-import { migratePostgresSchema } from './migrations.js';
+import { migrateSchema, tableName } from './migrations.js';
 import { rowTypes } from './row-types.js';
 
 /** Connection settings: a URL (the store creates and owns a pool) or a pool you created. */
@@ -26,7 +26,10 @@ export interface PostgresDatabase {
   readonly schema: string;
   /** `"schema"."name"`: a quoted, schema-qualified identifier. */
   table(name: string): string;
-  /** Resolves once the schema is migrated; a failed attempt (server down) is retried on the next call. */
+  /**
+   * Creates and migrates the schema (once; every query waits for it). Await it at start-up to fail
+   * fast; a failed attempt (server down) is retried on the next call.
+   */
   ready(): Promise<void>;
   /**
    * Runs one statement and returns its rows as arrays; errors are typed. Prepared once per
@@ -91,45 +94,50 @@ export function openPostgresDatabase(options: PostgresConnectionOptions): Postgr
       throw translatePostgresError(error);
     }
   };
+  async function inTransaction<T>(work: (query: TransactionQuery) => Promise<T>): Promise<T> {
+    if (closed) throw new StoreClosedError();
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw translatePostgresError(error);
+    }
+    let broken: unknown;
+    try {
+      await run(client, 'BEGIN', []);
+      const result = await work((text, values = [], prepared = true) => run(client, text, values, prepared));
+      await run(client, 'COMMIT', []);
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError;
+      });
+      throw translatePostgresError(error);
+    } finally {
+      // A connection that failed its rollback is discarded rather than handed to the next caller.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+  const ready = () => {
+    if (closed) return Promise.reject(new StoreClosedError());
+    migrated ??= migrateSchema(inTransaction, schema).catch((error: unknown) => {
+      migrated = undefined;
+      throw translatePostgresError(error);
+    });
+    return migrated;
+  };
   const database: PostgresDatabase = {
     pool,
     schema,
-    table: (name) => `"${schema}"."${name}"`,
-    ready() {
-      if (closed) return Promise.reject(new StoreClosedError());
-      migrated ??= migratePostgresSchema(database).catch((error: unknown) => {
-        migrated = undefined;
-        throw translatePostgresError(error);
-      });
-      return migrated;
-    },
+    table: (name) => tableName(schema, name),
+    ready,
     async rows(text, values = [], prepared = true) {
-      if (closed) throw new StoreClosedError();
+      await ready();
       return run(pool, text, values, prepared);
     },
     async transaction(work) {
-      if (closed) throw new StoreClosedError();
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw translatePostgresError(error);
-      }
-      let broken: unknown;
-      try {
-        await run(client, 'BEGIN', []);
-        const result = await work((text, values = [], prepared = true) => run(client, text, values, prepared));
-        await run(client, 'COMMIT', []);
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError;
-        });
-        throw translatePostgresError(error);
-      } finally {
-        // A connection that failed its rollback is discarded rather than handed to the next caller.
-        client.release(broken instanceof Error ? broken : undefined);
-      }
+      await ready();
+      return inTransaction(work);
     },
     async close() {
       if (closed) return;
@@ -140,8 +148,11 @@ export function openPostgresDatabase(options: PostgresConnectionOptions): Postgr
   return database;
 }
 
+/** What every PostgreSQL store takes: a connection of its own, or a database shared with sibling stores. */
+export type PostgresStoreOptions = PostgresConnectionOptions | { readonly database: PostgresDatabase };
+
 /** The database a store uses: the one passed in (shared, closed by its owner) or one it opens and closes. */
-export function databaseFrom(options: PostgresConnectionOptions | { readonly database: PostgresDatabase }): {
+export function databaseFrom(options: PostgresStoreOptions): {
   readonly database: PostgresDatabase;
   readonly owned: boolean;
 } {

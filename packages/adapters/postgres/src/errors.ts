@@ -114,3 +114,14 @@ export function translatePostgresError(error: unknown): OrdoError {
 export function isRetryable(error: unknown): boolean {
   return error instanceof PostgresUnavailableError;
 }
+
+/** A deadline whose `dueAt` is not a date; nothing was stored. */
+export class InvalidDeadlineError extends OrdoError {
+  readonly code = 'INVALID_DEADLINE';
+  constructor(
+    readonly deadlineId: string,
+    readonly dueAt: string,
+  ) {
+    super(`Deadline ${deadlineId} has dueAt ${JSON.stringify(dueAt)}, which is not an ISO-8601 instant`);
+  }
+}

@@ -51,7 +51,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   const appends = createAppendQueue(database, refusedAppendSettler(reader));
   const listener = createChangeListener(database, {
     pollIntervalMs: options.pollIntervalMs ?? 250,
-    headPosition: () => database.ready().then(() => reader.headPosition()),
+    headPosition: () => reader.headPosition(),
   });
   const subscriptions = new Set<EventSubscription>();
   let closing = false;
@@ -59,7 +59,6 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     if (closing) throw new StoreClosedError();
     try {
-      await database.ready();
       return await work();
     } catch (error) {
       throw translatePostgresError(error);
@@ -81,7 +80,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     },
 
     async *readStream(streamId, readOptions = {}) {
-      await guarded(async () => {});
+      if (closing) throw new StoreClosedError();
       try {
         yield* reader.readStream(streamId, readOptions, pageSize);
       } catch (error) {

@@ -16,4 +16,4 @@ export {
   translatePostgresError,
 } from './errors.js';
 export { createPostgresEventStore, type PostgresEventStore, type PostgresEventStoreOptions } from './event-store.js';
-export { migratePostgresSchema, migrations, type PostgresMigration } from './migrations.js';
+export { migrations, type PostgresMigration } from './migrations.js';

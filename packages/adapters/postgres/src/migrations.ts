@@ -1,4 +1,4 @@
-import type { PostgresDatabase } from './database.js';
+import type { TransactionQuery } from './database.js';
 import { SchemaTooNewError } from './errors.js';
 
 /** One schema step, as SQL for a schema; it runs inside the migrating transaction, so it is all or nothing. */
@@ -162,16 +162,20 @@ export const migrations: readonly PostgresMigration[] = [
   },
 ];
 
+/** `"schema"."name"`: a quoted, schema-qualified identifier. */
+export const tableName = (schema: string, name: string) => `"${schema}"."${name}"`;
+
 /**
  * Creates the schema and applies pending migrations in one transaction under an advisory lock, so
  * processes starting together migrate it exactly once.
  */
-export async function migratePostgresSchema(
-  database: PostgresDatabase,
+export async function migrateSchema(
+  inTransaction: <T>(work: (query: TransactionQuery) => Promise<T>) => Promise<T>,
+  schema: string,
   steps: readonly PostgresMigration[] = migrations,
 ): Promise<void> {
-  const { schema, table } = database;
-  await database.transaction(async (query) => {
+  const table = (name: string) => tableName(schema, name);
+  await inTransaction(async (query) => {
     await query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ordoLockClass, `${schema}:migrate`], false);
     await query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`, [], false);
     await query(
