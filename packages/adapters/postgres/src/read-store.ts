@@ -60,9 +60,7 @@ export function createPostgresReadStore(options: PostgresReadStoreOptions): Post
   async function collectionOf(name: string, viaAlias: boolean): Promise<Collection> {
     const cached = viaAlias ? undefined : cache.get(name);
     if (cached !== undefined) return cached;
-    const [row] = await database.rows<[string, string]>(viaAlias ? lookup : lookup.replace(/coalesce\(.*\$1\)/, '$1'), [
-      name,
-    ]);
+    const [row] = await database.rows<[string, string]>(viaAlias ? byAliasOrName : byName, [name]);
     if (row === undefined) throw new CollectionNotFoundError(name);
     const found = cache.get(row[0]) ?? {
       name: row[0],
