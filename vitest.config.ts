@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources, so tests never wait for a build.
 // No `module` condition: the OpenTelemetry packages' `module` builds import without file extensions, which Node rejects.
-const resolve = { conditions: ['@ordo/source', 'node', 'import', 'default'] };
+// No `import` condition: vitest hands these to Node as --conditions, and `require('pg-pool')` would then load its ESM build.
+const resolve = { conditions: ['@ordo/source', 'node', 'default'] };
 
 export default defineConfig({
   resolve,
